@@ -1,0 +1,1 @@
+"""The GraphQL gateway: the one door for every client."""

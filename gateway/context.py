@@ -1,0 +1,32 @@
+"""Per-request context: the service clients and DataLoaders built fresh for every request.
+
+DataLoaders cache per request on purpose: a module-level loader would serve one user's data to
+another and never see updates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from strawberry.fastapi import BaseContext
+
+from gateway.clients import ServiceClients
+
+
+class Context(BaseContext):
+    def __init__(self, clients: ServiceClients) -> None:
+        super().__init__()
+        self.clients = clients
+        self.organizations: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_organizations)
+        self.countries: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_countries)
+
+    async def _load_organizations(self, ids: list[str]) -> list[dict[str, Any] | None]:
+        rows = await self.clients.directory.post("/organizations/batch", json={"ids": list(ids)})
+        by_id = {row["id"]: row for row in rows}
+        return [by_id.get(i) for i in ids]
+
+    async def _load_countries(self, codes: list[str]) -> list[dict[str, Any] | None]:
+        # 249 rows: one call answers every country on the page.
+        by_code = {row["iso2"]: row for row in await self.clients.directory.get("/countries")}
+        return [by_code.get(c.upper()) for c in codes]

@@ -1,0 +1,1 @@
+"""Directory's part of the schema: organizations, countries."""

@@ -1,0 +1,1 @@
+"""Directory: who is in the network — organizations, people, consortia and reference data."""

@@ -1,0 +1,1 @@
+"""Forum: public and private spaces, threads, posts and online advisory."""

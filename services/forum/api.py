@@ -1,0 +1,5 @@
+"""Forum's REST API."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,1 @@
+"""Notifications: in-app, real-time, e-mail and signed webhook alerts."""

@@ -1,0 +1,5 @@
+"""Notifications's REST API."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,1 @@
+"""Code every Consorcia service shares: settings, logging, errors, database, events, outbox, consumers."""

@@ -1,0 +1,94 @@
+"""One error model for every service: a stable machine code, a message for people, an HTTP status.
+
+Clients branch on ``code``; the message may change. Unexpected exceptions become ``internal_error``
+without a stack trace in the response (the trace goes to the log).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+# code -> HTTP status. Codes are part of the public contract: add, never rename.
+ERROR_STATUS: dict[str, int] = {
+    "validation_error": 422,
+    "invalid_hs_code": 422,
+    "unknown_country": 422,
+    "unknown_sector": 422,
+    "text_too_long": 422,
+    "invalid_email": 422,
+    "not_found": 404,
+    "organization_not_found": 404,
+    "already_exists": 409,
+    "duplicate_organization": 409,
+    "conflict": 409,
+    "unauthenticated": 401,
+    "forbidden": 403,
+    "rate_limited": 429,
+    "unavailable": 503,
+    "internal_error": 500,
+}
+
+
+class DomainError(Exception):
+    """An expected failure of a use case; rendered as ``{"error": {code, message, details}}``."""
+
+    def __init__(self, code: str, message: str, *, details: dict[str, Any] | None = None) -> None:
+        if code not in ERROR_STATUS:
+            raise ValueError(f"unregistered error code {code!r}")
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+    @property
+    def status(self) -> int:
+        return ERROR_STATUS[self.code]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "details": self.details}
+
+
+class NotFound(DomainError):
+    def __init__(self, what: str, ident: object, *, code: str = "not_found") -> None:
+        super().__init__(code, f"{what} {ident} does not exist", details={"id": str(ident)})
+
+
+def error_response(code: str, message: str, details: dict[str, Any] | None = None) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "details": details or {}}}
+    return JSONResponse(body, status_code=ERROR_STATUS[code])
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        return error_response(exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [
+            {"field": ".".join(str(p) for p in err["loc"] if p != "body"), "problem": err["msg"]}
+            for err in exc.errors()
+        ]
+        return error_response("validation_error", "the request is not valid", {"fields": fields})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 401: "unauthenticated", 403: "forbidden", 405: "validation_error"}.get(
+            exc.status_code, "validation_error" if exc.status_code < 500 else "internal_error"
+        )
+        return JSONResponse(
+            {"error": {"code": code, "message": str(exc.detail), "details": {}}}, status_code=exc.status_code
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return error_response("internal_error", "an unexpected error occurred; it has been logged")

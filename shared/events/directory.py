@@ -1,0 +1,122 @@
+"""Events owned by directory: who is in the network.
+
+Organization events carry the whole public profile (event-carried state transfer), so matching and
+notifications keep their read models without calling directory.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from shared.events.catalog import DomainEvent, event
+
+
+class ProductRef(BaseModel):
+    hs_code: str | None = None
+    description: str = ""
+
+
+class OrganizationProfile(DomainEvent):
+    """Fields shared by registration and update."""
+
+    organization_id: UUID
+    name: str
+    kind: str
+    country: str
+    region: str | None = None
+    sectors: list[str] = []
+    products: list[ProductRef] = []
+    value_chain_role: str | None = None
+    size_class: str | None = None
+    employees: int | None = None
+    export_status: str | None = None
+    export_checkup_score: int | None = None
+    target_markets: list[str] = []
+    certifications: list[str] = []
+    languages: list[str] = []
+    offers: str = ""
+    seeks: str = ""
+    verification: str = "pending"
+
+
+@event("directory", "organization", "registered")
+class OrganizationRegistered(OrganizationProfile):
+    """An organization (SME, consortium, agency, association or regional body) joined the network."""
+
+
+@event("directory", "organization", "updated")
+class OrganizationUpdated(OrganizationProfile):
+    """An organization's public profile changed; carries the whole new profile."""
+
+
+@event("directory", "organization", "verified")
+class OrganizationVerified(DomainEvent):
+    """An agency officer verified or rejected an organization."""
+
+    organization_id: UUID
+    status: str  # verified | rejected
+    verified_by: UUID | None = None
+    reason: str | None = None
+
+
+@event("directory", "organization", "deleted")
+class OrganizationDeleted(DomainEvent):
+    """An organization left the network; read models drop it."""
+
+    organization_id: UUID
+
+
+@event("directory", "user", "registered")
+class UserRegistered(DomainEvent):
+    """A person signed up. No e-mail here: events are readable by every service."""
+
+    user_id: UUID
+    display_name: str
+    language: str = "es"
+    roles: list[str] = []
+
+
+@event("directory", "consortium", "created")
+class ConsortiumCreated(DomainEvent):
+    """A consortium was formed; its organization profile follows as OrganizationRegistered."""
+
+    consortium_id: UUID
+    name: str
+    country: str
+    manager_user_id: UUID | None = None
+
+
+@event("directory", "membership", "invited")
+class MemberInvited(DomainEvent):
+    """An organization was invited into a consortium."""
+
+    consortium_id: UUID
+    organization_id: UUID
+    invited_by: UUID | None = None
+
+
+@event("directory", "membership", "joined")
+class MemberJoined(DomainEvent):
+    """An organization became an active member of a consortium."""
+
+    consortium_id: UUID
+    organization_id: UUID
+    role: str = "member"
+
+
+@event("directory", "membership", "left")
+class MemberLeft(DomainEvent):
+    """An organization left a consortium."""
+
+    consortium_id: UUID
+    organization_id: UUID
+
+
+@event("directory", "organization", "stale")
+class ProfileStale(DomainEvent):
+    """A profile untouched for twelve months; its owners are reminded."""
+
+    organization_id: UUID
+    last_updated: str

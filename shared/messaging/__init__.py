@@ -1,0 +1,1 @@
+"""JetStream: streams, the durable consumer runner, the dead-letter stream."""

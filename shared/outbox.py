@@ -1,0 +1,193 @@
+"""The transactional outbox: events are written with the state they describe, then relayed to JetStream.
+
+A use case calls ``record(session, event)`` inside its transaction. The relay publishes unsent rows with
+``Nats-Msg-Id`` = event id (JetStream drops a duplicate inside its window) and marks them sent. It runs
+right after each commit that carried events, and on a slow tick to catch rows a crash left behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+from nats.js import JetStreamContext
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared import metrics
+from shared.config import ServiceSettings
+from shared.db import OUTBOX_PENDING, is_sqlite
+from shared.events.catalog import DomainEvent
+from shared.logging import correlation_id
+
+log = logging.getLogger(__name__)
+# SQLite only autoincrements an INTEGER PRIMARY KEY.
+_Seq = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "outbox",
+        metadata,
+        Column("seq", _Seq, primary_key=True, autoincrement=True),
+        Column("event_id", String(64), nullable=False, unique=True),
+        Column("subject", String(255), nullable=False),
+        Column("type", String(255), nullable=False),
+        Column("payload", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text, nullable=True),
+        Index("ix_outbox_published_at", "published_at"),
+    )
+
+
+async def record(
+    session: AsyncSession, table: Table, event: DomainEvent, *, subject: str | None = None
+) -> str:
+    """Add the event to the current transaction's outbox; returns the event id."""
+    envelope = event.envelope(subject=subject, correlation_id=correlation_id.get())
+    await session.execute(
+        insert(table).values(
+            event_id=envelope.id,
+            subject=event.spec.subject,
+            type=envelope.type,
+            payload=envelope.to_json().decode(),
+            created_at=envelope.time,
+            attempts=0,
+        )
+    )
+    session.info[OUTBOX_PENDING] = True
+    return envelope.id
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        session_factory: async_sessionmaker[AsyncSession],
+        table: Table,
+        js: JetStreamContext,
+        settings: ServiceSettings,
+        service: str,
+        publish_timeout_s: float = 5.0,
+    ) -> None:
+        self._factory = session_factory
+        self._table = table
+        self._js = js
+        self._settings = settings
+        self._service = service
+        self._timeout = publish_timeout_s
+        self._wakeup = asyncio.Event()
+        self._stopping = False
+        self._sqlite = is_sqlite(str(session_factory.kw["bind"].url))
+        self._last_cleanup = datetime.min.replace(tzinfo=UTC)
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        while not self._stopping:
+            try:
+                while not self._stopping and await self.publish_batch() >= self._settings.outbox_batch:
+                    pass
+                await self._cleanup()
+            except Exception:  # a broker or database hiccup: keep the rows, try again on the next tick
+                log.exception("outbox relay cycle failed")
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), self._settings.outbox_poll_interval_s)
+            except TimeoutError:
+                pass
+            self._wakeup.clear()
+
+    async def publish_batch(self) -> int:
+        """Publish one batch of unsent rows; returns how many were acknowledged by JetStream."""
+        t = self._table
+        async with self._factory() as session:
+            query = select(t.c.seq, t.c.event_id, t.c.subject, t.c.payload).where(t.c.published_at.is_(None))
+            # Two replicas on PostgreSQL claim disjoint rows; SQLite has one writer, and Nats-Msg-Id
+            # dedupe covers the overlap of two processes sharing a file.
+            query = query.order_by(t.c.seq).limit(self._settings.outbox_batch).with_for_update(skip_locked=True)
+            rows = (await session.execute(query)).all()
+            if not rows:
+                return 0
+            if self._sqlite:
+                await session.rollback()  # don't hold a read snapshot across network I/O
+            acked, failed = await self._publish(rows)
+            now = datetime.now(UTC)
+            if acked:
+                await session.execute(update(t).where(t.c.seq.in_(acked)).values(published_at=now))
+            if failed:
+                await session.execute(
+                    update(t).where(t.c.seq.in_(list(failed))).values(attempts=t.c.attempts + 1)
+                )
+                for seq, reason in list(failed.items())[:1]:
+                    await session.execute(update(t).where(t.c.seq == seq).values(last_error=reason[:2000]))
+            await session.commit()
+        metrics.OUTBOX_PUBLISHED.labels(self._service).inc(len(acked))
+        if failed:
+            log.warning("outbox publish failed", extra={"failed": len(failed), "reason": next(iter(failed.values()))})
+        return len(acked)
+
+    async def _publish(self, rows: list) -> tuple[list[int], dict[int, str]]:
+        # Pipelined: all messages leave at once and their acks are awaited together. One connection
+        # keeps their order on the wire, so the stream keeps the commit order.
+        futures = []
+        failed: dict[int, str] = {}
+        for row in rows:
+            subject = self._settings.subject(row.subject)
+            try:
+                futures.append(
+                    await self._js.publish_async(
+                        subject, row.payload.encode(), headers={"Nats-Msg-Id": row.event_id}, wait_stall=self._timeout
+                    )
+                )
+            except Exception as exc:  # disconnected: the rest of the batch waits for the next cycle
+                failed.update({r.seq: repr(exc) for r in rows[len(futures) :]})
+                break
+        results = await asyncio.gather(
+            *(asyncio.wait_for(f, self._timeout) for f in futures), return_exceptions=True
+        )
+        acked: list[int] = []
+        for row, result in zip(rows, results, strict=False):
+            if isinstance(result, BaseException):
+                failed[row.seq] = repr(result)
+            else:
+                acked.append(row.seq)
+        return acked, failed
+
+    async def _cleanup(self) -> None:
+        now = datetime.now(UTC)
+        if now - self._last_cleanup < timedelta(minutes=10):
+            return
+        self._last_cleanup = now
+        cutoff = now - timedelta(seconds=self._settings.outbox_retention_s)
+        t = self._table
+        async with self._factory() as session:
+            await session.execute(delete(t).where(t.c.published_at.is_not(None), t.c.published_at < cutoff))
+            await session.commit()
+
+    async def pending(self) -> int:
+        async with self._factory() as session:
+            t = self._table
+            return (await session.execute(select(func.count()).where(t.c.published_at.is_(None)))).scalar_one()

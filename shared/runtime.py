@@ -1,0 +1,156 @@
+"""Everything a running service holds: database, broker, cache, outbox relay and consumers.
+
+The broker is joined in the background with retries, so a service starts (and keeps accepting
+writes into its outbox) while NATS is away; ``/readyz`` says so until it is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import redis.asyncio as aioredis
+from fastapi import APIRouter
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+from sqlalchemy import MetaData, Table
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shared.config import ServiceSettings
+from shared.db import create_engine, create_session_factory, unit_of_work
+from shared.messaging.consumer import EventConsumer, HandlerRegistry
+from shared.messaging.jetstream import connect, ensure_streams
+from shared.migrations import upgrade
+from shared.outbox import OutboxRelay
+
+log = logging.getLogger(__name__)
+Hook = Callable[["ServiceRuntime"], Awaitable[None]]
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    settings: ServiceSettings
+    metadata: MetaData
+    outbox: Table
+    processed: Table
+    migrations: Path
+    routers: list[APIRouter] = field(default_factory=list)
+    handlers: HandlerRegistry | None = None
+    on_start: list[Hook] = field(default_factory=list)
+
+
+class ServiceRuntime:
+    def __init__(self, spec: ServiceSpec) -> None:
+        self.spec = spec
+        self.settings = spec.settings
+        self.engine: AsyncEngine | None = None
+        self.session_factory: async_sessionmaker[AsyncSession] | None = None
+        self.redis: aioredis.Redis | None = None
+        self.nc: NATS | None = None
+        self.js: JetStreamContext | None = None
+        self.relay: OutboxRelay | None = None
+        self.consumers: list[EventConsumer] = []
+        self.broker_ready = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def session(self):  # type: ignore[no-untyped-def]
+        assert self.session_factory is not None
+        return unit_of_work(self.session_factory)
+
+    async def start(self) -> None:
+        self.engine = create_engine(self.settings.database_url)
+        if self.settings.migrate_on_start:
+            await upgrade(self.engine, self.spec.migrations)
+        self.session_factory = create_session_factory(self.engine, after_outbox_commit=self._wake_relay)
+        self.redis = aioredis.from_url(self.settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        for hook in self.spec.on_start:
+            await hook(self)
+        self._tasks.append(asyncio.create_task(self._join_broker(), name=f"{self.spec.name}-broker"))
+
+    def _wake_relay(self) -> None:
+        if self.relay is not None:
+            self.relay.wake()
+
+    async def _join_broker(self) -> None:
+        delay = 0.5
+        while self.nc is None:
+            try:
+                self.nc = await connect(self.settings, name=self.spec.name)
+            except Exception as exc:
+                log.warning("nats unreachable, retrying", extra={"error": repr(exc), "retry_in_s": delay})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        self.js = self.nc.jetstream()
+        consumed = self.spec.handlers.owners() if self.spec.handlers else set()
+        owners = {self.spec.name} | consumed
+        while True:
+            try:
+                await ensure_streams(
+                    self.js, self.settings, owners, duplicate_window_s=self.settings.stream_duplicate_window_s
+                )
+                self.consumers = [self._consumer(source) for source in sorted(consumed)]
+                for consumer in self.consumers:
+                    await consumer.start()
+                break
+            except Exception as exc:
+                log.warning("jetstream setup failed, retrying", extra={"error": repr(exc)})
+                await asyncio.sleep(1.0)
+        assert self.session_factory is not None
+        self.relay = OutboxRelay(
+            session_factory=self.session_factory,
+            table=self.spec.outbox,
+            js=self.js,
+            settings=self.settings,
+            service=self.spec.name,
+        )
+        self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.spec.name}-relay"))
+        for consumer in self.consumers:
+            self._tasks.append(asyncio.create_task(consumer.run(), name=f"{self.spec.name}-{consumer.durable}"))
+        self.broker_ready.set()
+        log.info("broker joined", extra={"consumers": [c.durable for c in self.consumers]})
+
+    def _consumer(self, source: str) -> EventConsumer:
+        assert self.js is not None and self.session_factory is not None and self.spec.handlers is not None
+        return EventConsumer(
+            js=self.js,
+            settings=self.settings,
+            service=self.spec.name,
+            source=source,
+            registry=self.spec.handlers,
+            session_factory=self.session_factory,
+            processed=self.spec.processed,
+            durable=self._durable(source),
+        )
+
+    def _durable(self, source: str) -> str:
+        ns = self.settings.namespace
+        base = f"{self.spec.name}-from-{source}"
+        return f"{ns}_{base}" if ns else base
+
+    async def stop(self) -> None:
+        for consumer in self.consumers:
+            consumer.stop()
+        if self.relay is not None:
+            self.relay.stop()
+        for task in self._tasks:
+            if task.get_name().endswith("-broker") and not task.done():
+                task.cancel()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(asyncio.gather(*self._tasks, return_exceptions=True), timeout=5)
+        for task in self._tasks:
+            task.cancel()
+        if self.nc is not None and self.nc.is_connected:
+            with contextlib.suppress(Exception):
+                await self.nc.drain()
+        elif self.nc is not None:
+            with contextlib.suppress(Exception):
+                await self.nc.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+        if self.engine is not None:
+            await self.engine.dispose()
