@@ -58,7 +58,9 @@ class ServiceClients:
         self.directory = ServiceClient("directory", settings.directory_url, settings.service_timeout_s)
         self.matching = ServiceClient("matching", settings.matching_url, settings.service_timeout_s)
         self.forum = ServiceClient("forum", settings.forum_url, settings.service_timeout_s)
-        self.notifications = ServiceClient("notifications", settings.notifications_url, settings.service_timeout_s)
+        self.notifications = ServiceClient(
+            "notifications", settings.notifications_url, settings.service_timeout_s
+        )
 
     def all(self) -> list[ServiceClient]:
         return [self.directory, self.matching, self.forum, self.notifications]

@@ -39,10 +39,14 @@ class PermissionError(Error):
     pass
 
 
-def from_service_error(exc: ServiceError) -> ValidationError | NotFoundError | ConflictError | PermissionError:
+def from_service_error(
+    exc: ServiceError,
+) -> ValidationError | NotFoundError | ConflictError | PermissionError:
     """Map a service's error model onto the schema's error types; unexpected statuses re-raise (masked)."""
     if exc.status == 422:
-        problems = [FieldProblem(field=f["field"], problem=f["problem"]) for f in exc.details.get("fields", [])]
+        problems = [
+            FieldProblem(field=f["field"], problem=f["problem"]) for f in exc.details.get("fields", [])
+        ]
         if not problems:
             problems = [FieldProblem(field=k, problem=str(v)) for k, v in exc.details.items()]
         return ValidationError(code=exc.code, message=exc.message, fields=problems)

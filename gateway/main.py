@@ -14,14 +14,14 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from gateway.clients import ServiceClients
-from gateway.config import get_settings
+from gateway.config import GatewaySettings, get_settings
 from gateway.context import Context
 from gateway.schema import schema
 from shared.logging import configure_logging
 
 
-def build_app() -> FastAPI:
-    settings = get_settings()
+def build_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
     clients = ServiceClients(settings)
     cache = aioredis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
 
@@ -61,10 +61,14 @@ def build_app() -> FastAPI:
                 return f"unavailable: {type(exc).__name__}"
 
         names = ["redis", *(c.name for c in clients.all())]
-        results = await asyncio.gather(probe(cache.ping()), *(probe(c.get("/healthz")) for c in clients.all()))
+        results = await asyncio.gather(
+            probe(cache.ping()), *(probe(c.get("/healthz")) for c in clients.all())
+        )
         checks = dict(zip(names, results, strict=True))
         ready = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks}, 200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "not_ready", "checks": checks}, 200 if ready else 503
+        )
 
     @app.get("/metrics", include_in_schema=False)
     async def prometheus() -> Response:

@@ -30,4 +30,6 @@ class Connection(Generic[T]):
     def of(nodes: list[T], cursors: list[str], next_cursor: str | None) -> Connection[T]:
         edges = [Edge(cursor=c, node=n) for n, c in zip(nodes, cursors, strict=True)]
         end = cursors[-1] if cursors else None
-        return Connection(edges=edges, page_info=PageInfo(has_next_page=next_cursor is not None, end_cursor=end))
+        return Connection(
+            edges=edges, page_info=PageInfo(has_next_page=next_cursor is not None, end_cursor=end)
+        )

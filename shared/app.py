@@ -7,7 +7,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -91,12 +90,15 @@ def health_router(runtime: ServiceRuntime) -> APIRouter:
     async def readyz() -> JSONResponse:
         checks = {
             "database": await _check(_database(runtime)),
-            "nats": "ok" if runtime.nc is not None and runtime.nc.is_connected and runtime.broker_ready.is_set()
+            "nats": "ok"
+            if runtime.nc is not None and runtime.nc.is_connected and runtime.broker_ready.is_set()
             else "unavailable",
             "redis": await _check(runtime.redis.ping() if runtime.redis else _fail()),
         }
         ready = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks}, 200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "not_ready", "checks": checks}, 200 if ready else 503
+        )
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def prometheus() -> Response:

@@ -8,7 +8,9 @@ HTTP_REQUESTS = Histogram(
     ["service", "method", "route", "status"],
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
-OUTBOX_PUBLISHED = Counter("consorcia_outbox_published_total", "Outbox rows published to JetStream", ["service"])
+OUTBOX_PUBLISHED = Counter(
+    "consorcia_outbox_published_total", "Outbox rows published to JetStream", ["service"]
+)
 EVENTS_HANDLED = Counter(
     "consorcia_events_handled_total", "Events consumed, by outcome", ["service", "type", "outcome"]
 )

@@ -59,7 +59,9 @@ def run_env(target_metadata: MetaData) -> None:
             context.run_migrations()
 
     if context.is_offline_mode():
-        context.configure(url=context.config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata)
+        context.configure(
+            url=context.config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
@@ -78,7 +80,9 @@ def run_env(target_metadata: MetaData) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("service", choices=["directory", "matching", "forum", "notifications"])
     parser.add_argument("action", choices=["upgrade", "downgrade", "revision", "current", "history"])
     parser.add_argument("target", nargs="?", default="head")

@@ -127,7 +127,9 @@ class OutboxRelay:
             query = select(t.c.seq, t.c.event_id, t.c.subject, t.c.payload).where(t.c.published_at.is_(None))
             # Two replicas on PostgreSQL claim disjoint rows; SQLite has one writer, and Nats-Msg-Id
             # dedupe covers the overlap of two processes sharing a file.
-            query = query.order_by(t.c.seq).limit(self._settings.outbox_batch).with_for_update(skip_locked=True)
+            query = (
+                query.order_by(t.c.seq).limit(self._settings.outbox_batch).with_for_update(skip_locked=True)
+            )
             rows = (await session.execute(query)).all()
             if not rows:
                 return 0
@@ -146,7 +148,9 @@ class OutboxRelay:
             await session.commit()
         metrics.OUTBOX_PUBLISHED.labels(self._service).inc(len(acked))
         if failed:
-            log.warning("outbox publish failed", extra={"failed": len(failed), "reason": next(iter(failed.values()))})
+            log.warning(
+                "outbox publish failed", extra={"failed": len(failed), "reason": next(iter(failed.values()))}
+            )
         return len(acked)
 
     async def _publish(self, rows: list) -> tuple[list[int], dict[int, str]]:
@@ -159,7 +163,10 @@ class OutboxRelay:
             try:
                 futures.append(
                     await self._js.publish_async(
-                        subject, row.payload.encode(), headers={"Nats-Msg-Id": row.event_id}, wait_stall=self._timeout
+                        subject,
+                        row.payload.encode(),
+                        headers={"Nats-Msg-Id": row.event_id},
+                        wait_stall=self._timeout,
                     )
                 )
             except Exception as exc:  # disconnected: the rest of the batch waits for the next cycle
@@ -190,4 +197,6 @@ class OutboxRelay:
     async def pending(self) -> int:
         async with self._factory() as session:
             t = self._table
-            return (await session.execute(select(func.count()).where(t.c.published_at.is_(None)))).scalar_one()
+            return (
+                await session.execute(select(func.count()).where(t.c.published_at.is_(None)))
+            ).scalar_one()

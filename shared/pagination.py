@@ -35,4 +35,6 @@ def decode_cursor(cursor: str | None) -> list[Any] | None:
             raise ValueError
         return values
     except ValueError:
-        raise DomainError("validation_error", "the cursor is not one this API issued", details={"cursor": cursor}) from None
+        raise DomainError(
+            "validation_error", "the cursor is not one this API issued", details={"cursor": cursor}
+        ) from None

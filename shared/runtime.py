@@ -110,7 +110,9 @@ class ServiceRuntime:
         )
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.spec.name}-relay"))
         for consumer in self.consumers:
-            self._tasks.append(asyncio.create_task(consumer.run(), name=f"{self.spec.name}-{consumer.durable}"))
+            self._tasks.append(
+                asyncio.create_task(consumer.run(), name=f"{self.spec.name}-{consumer.durable}")
+            )
         self.broker_ready.set()
         log.info("broker joined", extra={"consumers": [c.durable for c in self.consumers]})
 
@@ -133,6 +135,7 @@ class ServiceRuntime:
         return f"{ns}_{base}" if ns else base
 
     async def stop(self) -> None:
+        """Stop taking work, let in-flight handlers commit, drain NATS, close Redis, dispose the engine."""
         for consumer in self.consumers:
             consumer.stop()
         if self.relay is not None:
@@ -140,17 +143,19 @@ class ServiceRuntime:
         for task in self._tasks:
             if task.get_name().endswith("-broker") and not task.done():
                 task.cancel()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(asyncio.gather(*self._tasks, return_exceptions=True), timeout=5)
-        for task in self._tasks:
+        _, pending = await asyncio.wait(self._tasks, timeout=5) if self._tasks else (set(), set())
+        for task in pending:
+            log.warning("task did not stop in time; cancelling", extra={"task": task.get_name()})
             task.cancel()
-        if self.nc is not None and self.nc.is_connected:
+        if self.nc is not None:
             with contextlib.suppress(Exception):
-                await self.nc.drain()
-        elif self.nc is not None:
-            with contextlib.suppress(Exception):
-                await self.nc.close()
+                # drain() flushes pending publishes and acks; close() is the fallback when it cannot.
+                await asyncio.wait_for(self.nc.drain(), timeout=5)
+            if not self.nc.is_closed:
+                with contextlib.suppress(Exception):
+                    await self.nc.close()
         if self.redis is not None:
             await self.redis.aclose()
         if self.engine is not None:
             await self.engine.dispose()
+        log.info("stopped")

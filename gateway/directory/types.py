@@ -26,14 +26,18 @@ class Country:
     iso3: str
     name_en: str
     name_es: str
-    region: str = strawberry.field(description="south_america, central_america, caribbean, north_america, europe or other.")
+    region: str = strawberry.field(
+        description="south_america, central_america, caribbean, north_america, europe or other."
+    )
 
     @staticmethod
     def from_row(row: dict[str, Any]) -> Country:
         return Country(**{k: row[k] for k in ("iso2", "iso3", "name_en", "name_es", "region")})
 
 
-@strawberry.type(description="An organization in the network: SME, consortium, agency, association or regional body.")
+@strawberry.type(
+    description="An organization in the network: SME, consortium, agency, association or regional body."
+)
 class Organization:
     id: strawberry.ID
     kind: OrganizationKind
@@ -84,5 +88,7 @@ class RegisterOrganizationSuccess:
 
 RegisterOrganizationResult = Annotated[
     RegisterOrganizationSuccess | ValidationError | ConflictError,
-    strawberry.union("RegisterOrganizationResult", description="The organization, or why it was not registered."),
+    strawberry.union(
+        "RegisterOrganizationResult", description="The organization, or why it was not registered."
+    ),
 ]

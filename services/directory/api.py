@@ -38,7 +38,9 @@ async def get_organization(organization_id: uuid.UUID, session: Session) -> Orga
     summary="Read many organizations by id (for DataLoaders); unknown ids are left out",
 )
 async def get_organizations(body: IdsIn, session: Session) -> list[OrganizationOut]:
-    return [OrganizationOut.model_validate(o) for o in await service.get_organizations(body.ids, session=session)]
+    return [
+        OrganizationOut.model_validate(o) for o in await service.get_organizations(body.ids, session=session)
+    ]
 
 
 @router.get("/organizations", response_model=Page[OrganizationOut], tags=["organizations"])
@@ -52,7 +54,9 @@ async def list_organizations(
     rows, cursors, next_cursor = await service.list_organizations(
         session=session, country=country, kind=kind.value if kind else None, cursor=cursor, limit=limit
     )
-    return Page(items=[OrganizationOut.model_validate(o) for o in rows], cursors=cursors, next_cursor=next_cursor)
+    return Page(
+        items=[OrganizationOut.model_validate(o) for o in rows], cursors=cursors, next_cursor=next_cursor
+    )
 
 
 @router.get("/countries", response_model=list[CountryOut], tags=["reference"])

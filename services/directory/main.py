@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from fastapi import FastAPI
+
 from services.directory.api import router
-from services.directory.config import get_settings
+from services.directory.config import DirectorySettings, get_settings
 from services.directory.models import Base, outbox, processed_events
 from services.directory.reference import load_countries
 from shared.app import create_service_app
@@ -22,10 +24,10 @@ async def load_reference_data(runtime: ServiceRuntime) -> None:
         log.info("countries loaded", extra={"added": added})
 
 
-def build_app():  # type: ignore[no-untyped-def]
+def build_app(settings: DirectorySettings | None = None) -> FastAPI:
     spec = ServiceSpec(
         name="directory",
-        settings=get_settings(),
+        settings=settings or get_settings(),
         metadata=Base.metadata,
         outbox=outbox,
         processed=processed_events,

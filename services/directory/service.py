@@ -16,9 +16,15 @@ from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 from shared.text import fold
 
 
-async def register_organization(data: OrganizationIn, *, session: AsyncSession, seed_key: str | None = None) -> Organization:
+async def register_organization(
+    data: OrganizationIn, *, session: AsyncSession, seed_key: str | None = None
+) -> Organization:
     if await session.get(Country, data.country) is None:
-        raise DomainError("unknown_country", f"{data.country} is not an ISO 3166 country code", details={"country": data.country})
+        raise DomainError(
+            "unknown_country",
+            f"{data.country} is not an ISO 3166 country code",
+            details={"country": data.country},
+        )
     name_key = fold(data.name)
     clash = or_(and_(Organization.name_key == name_key, Organization.country == data.country))
     if data.tax_id:
@@ -71,7 +77,12 @@ async def get_organizations(ids: list[uuid.UUID], *, session: AsyncSession) -> l
 
 
 async def list_organizations(
-    *, session: AsyncSession, country: str | None = None, kind: str | None = None, cursor: str | None = None, limit: int = 50
+    *,
+    session: AsyncSession,
+    country: str | None = None,
+    kind: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
 ) -> tuple[list[Organization], list[str], str | None]:
     limit = max(1, min(limit, MAX_PAGE))
     query = select(Organization).order_by(Organization.name_key, Organization.id)
@@ -82,7 +93,10 @@ async def list_organizations(
     if (after := decode_cursor(cursor)) is not None:
         key, last_id = after
         query = query.where(
-            or_(Organization.name_key > key, and_(Organization.name_key == key, Organization.id > uuid.UUID(last_id)))
+            or_(
+                Organization.name_key > key,
+                and_(Organization.name_key == key, Organization.id > uuid.UUID(last_id)),
+            )
         )
     rows = list((await session.execute(query.limit(limit + 1))).scalars())
     has_more = len(rows) > limit

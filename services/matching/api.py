@@ -20,4 +20,6 @@ router = APIRouter()
     summary="Matching's projection of an organization (fed by directory's events)",
 )
 async def get_projection(organization_id: uuid.UUID, session: Session) -> OrganizationProjectionOut:
-    return OrganizationProjectionOut.model_validate(await service.get_projection(organization_id, session=session))
+    return OrganizationProjectionOut.model_validate(
+        await service.get_projection(organization_id, session=session)
+    )

@@ -4,4 +4,13 @@ from shared.events import directory  # noqa: F401  (registers the directory even
 from shared.events.catalog import CATALOG, DomainEvent, EventSpec, UnknownEventType, describe, event, parse
 from shared.events.envelope import CloudEvent
 
-__all__ = ["CATALOG", "CloudEvent", "DomainEvent", "EventSpec", "UnknownEventType", "describe", "event", "parse"]
+__all__ = [
+    "CATALOG",
+    "CloudEvent",
+    "DomainEvent",
+    "EventSpec",
+    "UnknownEventType",
+    "describe",
+    "event",
+    "parse",
+]

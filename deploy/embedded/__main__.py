@@ -1,0 +1,5 @@
+import sys
+
+from deploy.embedded.cli import main
+
+sys.exit(main())

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from services.directory.config import DirectorySettings
+from services.directory.main import build_app
+from tests.infra import serve_in_process
+
+
+def directory_settings(database_url: str, nats_url: str, redis_url: str, namespace: str, **extra) -> DirectorySettings:  # type: ignore[no-untyped-def]
+    return DirectorySettings(
+        database_url=database_url, nats_url=nats_url, redis_url=redis_url, namespace=namespace,
+        outbox_poll_interval_s=0.2, **extra,
+    )
+
+
+@pytest.fixture
+async def directory(database_url, nats_server, redis_server, namespace) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    app = build_app(directory_settings(database_url, nats_server.url, redis_server.url, namespace))
+    async with serve_in_process(app) as client:
+        client.app = app  # type: ignore[attr-defined]
+        yield client
