@@ -16,7 +16,7 @@ from typing import IO
 
 # Only what the runner itself creates: if --var-dir points somewhere unexpected (a home folder,
 # the repository), --reset must not take the user's own files with it.
-OWNED_ENTRIES = ("nats", "redis", "data", "nats.conf")
+OWNED_ENTRIES = ("nats", "redis", "data", "keys", "mail", "nats.conf")
 
 
 class VarDirError(Exception):
@@ -46,9 +46,31 @@ class Layout:
     def database(self, service: str) -> Path:
         return self.data_dir / f"{service}.db"
 
+    @property
+    def keys_dir(self) -> Path:
+        return self.root / "keys"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.root / "mail"
+
     def create(self) -> None:
-        for folder in (self.nats_store, self.redis_dir, self.data_dir):
+        for folder in (self.nats_store, self.redis_dir, self.data_dir, self.keys_dir, self.mail_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        self.ensure_signing_keys()
+
+    def ensure_signing_keys(self) -> tuple[Path, Path]:
+        """The gateway's Ed25519 token keys: made once, kept, so sign-ins survive a restart."""
+        private, public = self.keys_dir / "jwt-private.pem", self.keys_dir / "jwt-public.pem"
+        if not (private.exists() and public.exists()):
+            from shared.auth import generate_keypair
+
+            private_pem, public_pem = generate_keypair()
+            self.keys_dir.mkdir(parents=True, exist_ok=True)
+            private.write_text(private_pem)
+            private.chmod(0o600)
+            public.write_text(public_pem)
+        return private, public
 
 
 def acquire_lock(root: Path) -> IO[str]:
