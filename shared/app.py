@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared import metrics
+from shared.auth import TokenVerifier, read_key
 from shared.errors import install_error_handlers
 from shared.logging import configure_logging, correlation_id
 from shared.runtime import ServiceRuntime, ServiceSpec
@@ -37,6 +38,8 @@ def create_service_app(spec: ServiceSpec, *, title: str, description: str = "") 
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     app.state.runtime = runtime
+    public_key = read_key(spec.settings.jwt_public_key, spec.settings.jwt_public_key_file)
+    app.state.verifier = TokenVerifier(public_key) if public_key else None
     install_error_handlers(app)
     app.add_middleware(_CorrelationMiddleware, service=spec.name)
     app.include_router(health_router(runtime))

@@ -26,6 +26,9 @@ class InfrastructureSettings(BaseSettings):
     namespace: str = Field(default="", pattern=r"^[A-Za-z0-9_-]*$")
     stream_replicas: int = Field(default=1, ge=1, le=5)
     log_level: str = "INFO"
+    # Ed25519 public key (PEM, or a file holding it) that verifies the gateway's access tokens.
+    jwt_public_key: str | None = None
+    jwt_public_key_file: str | None = None
 
     @classmethod
     def settings_customise_sources(

@@ -31,7 +31,7 @@ def alembic_config(script_location: Path, url: str) -> Config:
     return cfg
 
 
-async def upgrade(engine: AsyncEngine, script_location: Path, revision: str = "head") -> None:
+async def upgrade(engine: AsyncEngine, script_location: Path, revision: str = "heads") -> None:
     cfg = alembic_config(script_location, engine.url.render_as_string(hide_password=False))
 
     def _run(connection: Connection) -> None:
@@ -85,7 +85,7 @@ def main() -> None:
     )
     parser.add_argument("service", choices=["directory", "matching", "forum", "notifications"])
     parser.add_argument("action", choices=["upgrade", "downgrade", "revision", "current", "history"])
-    parser.add_argument("target", nargs="?", default="head")
+    parser.add_argument("target", nargs="?", default="heads")
     parser.add_argument("-m", "--message", default="change")
     parser.add_argument("--autogenerate", action="store_true")
     args = parser.parse_args()

@@ -253,7 +253,7 @@ def test_reset_deletes_only_what_the_runner_owns(tmp_path: Path) -> None:
         vardir.reset(tmp_path, assume_yes=False, ask=lambda question: "n")
     assert layout.database("forum").exists()
     deleted = vardir.reset(tmp_path, assume_yes=True)
-    assert sorted(p.name for p in deleted) == ["data", "nats", "redis"]
+    assert sorted(p.name for p in deleted) == ["data", "keys", "mail", "nats", "redis"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
