@@ -20,6 +20,9 @@ import sys
 import unicodedata
 
 HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+# The sector taxonomy is reference data every service reads; the debates seed the forum.
+LOCATION = {"sectors.json": ROOT / "shared" / "reference", "debates.json": ROOT / "services" / "forum" / "seed"}
 FILES = ["sectors.json", "countries.json", "organizations.json", "financing_programmes.json",
          "documents.json", "people.json", "debates.json"]
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -76,7 +79,7 @@ def unique_ids(name, rows, key="id"):
 def load():
     data = {}
     for f in FILES:
-        p = HERE / f
+        p = LOCATION.get(f, HERE) / f
         try:
             raw = p.read_text(encoding="utf-8")
             obj = json.loads(raw)
