@@ -1,0 +1,1 @@
+"""People and accounts: users, their roles, their places in organizations, password resets, API keys."""
