@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test test-fast bench lint format docs compose-check clean
+.PHONY: setup run test test-fast bench lint format docs keys compose-check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ format: setup
 ## docs: regenerate docs/events.md from the event catalog.
 docs: setup
 	$(PY) -m shared.events.docs > docs/events.md
+
+## keys: the gateway's token signing keys for docker-compose (deploy/secrets/, not committed).
+keys: setup
+	$(PY) -m shared.keys deploy/secrets
 
 compose-check:
 	docker-compose -f docker-compose.yml config -q

@@ -61,16 +61,9 @@ class Layout:
 
     def ensure_signing_keys(self) -> tuple[Path, Path]:
         """The gateway's Ed25519 token keys: made once, kept, so sign-ins survive a restart."""
-        private, public = self.keys_dir / "jwt-private.pem", self.keys_dir / "jwt-public.pem"
-        if not (private.exists() and public.exists()):
-            from shared.auth import generate_keypair
+        from shared.keys import ensure_keypair
 
-            private_pem, public_pem = generate_keypair()
-            self.keys_dir.mkdir(parents=True, exist_ok=True)
-            private.write_text(private_pem)
-            private.chmod(0o600)
-            public.write_text(public_pem)
-        return private, public
+        return ensure_keypair(self.keys_dir)
 
 
 def acquire_lock(root: Path) -> IO[str]:
