@@ -116,6 +116,17 @@ class ServiceRuntime:
         self.broker_ready.set()
         log.info("broker joined", extra={"consumers": [c.durable for c in self.consumers]})
 
+    async def _prune_processed(self, every_s: float = 600.0) -> None:
+        """Forget processed-event ids once no redelivery or broker duplicate can still bring them back."""
+        while True:
+            for consumer in self.consumers:
+                try:
+                    if removed := await consumer.prune_processed():
+                        log.info("processed events pruned", extra={"consumer": consumer.durable, "removed": removed})
+                except Exception:
+                    log.warning("pruning processed events failed", exc_info=True)
+            await asyncio.sleep(every_s)
+
     def _consumer(self, source: str) -> EventConsumer:
         assert self.js is not None and self.session_factory is not None and self.spec.handlers is not None
         return EventConsumer(
@@ -141,7 +152,7 @@ class ServiceRuntime:
         if self.relay is not None:
             self.relay.stop()
         for task in self._tasks:
-            if task.get_name().endswith("-broker") and not task.done():
+            if task.get_name().endswith(("-broker", "-prune")) and not task.done():
                 task.cancel()
         _, pending = await asyncio.wait(self._tasks, timeout=5) if self._tasks else (set(), set())
         for task in pending:

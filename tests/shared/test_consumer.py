@@ -114,3 +114,30 @@ async def _dead_letters(p):  # type: ignore[no-untyped-def]
     if not info.state.messages:
         return None
     return [await p.js.get_msg(name, s) for s in range(info.state.first_seq, info.state.last_seq + 1)]
+
+
+async def test_processed_ids_are_pruned_only_after_their_retention(database_url, nats_server, namespace):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import func, select
+
+    async with probe(database_url, nats_server.url, namespace) as p:
+        async with running(p, _registry()) as consumer:
+            pass
+        now = datetime.now(UTC)
+        async with p.factory() as session:
+            old = now - timedelta(seconds=p.settings.processed_retention_s + 60)
+            await session.execute(
+                insert(processed).values(
+                    [
+                        {"consumer": consumer.durable, "event_id": "old", "processed_at": old},
+                        {"consumer": consumer.durable, "event_id": "recent", "processed_at": now},
+                        {"consumer": "someone-else", "event_id": "old", "processed_at": old},
+                    ]
+                )
+            )
+            await session.commit()
+        assert await consumer.prune_processed() == 1
+        async with p.factory() as session:
+            left = (await session.execute(select(func.count()).select_from(processed))).scalar_one()
+        assert left == 2
