@@ -120,3 +120,17 @@ class ProfileStale(DomainEvent):
 
     organization_id: UUID
     last_updated: str
+
+
+@event("directory", "user", "contact_changed")
+class UserContactChanged(DomainEvent):
+    """A person's contact details changed (or were first set): only notifications reads the e-mail.
+
+    Notifications keeps its own recipients table from this event; ``organization_ids`` (the
+    organizations the person acts for) lets it tell an SME's people about that SME's matches.
+    """
+
+    user_id: UUID
+    email: str | None = None
+    language: str = "es"
+    organization_ids: list[UUID] = []
