@@ -134,3 +134,23 @@ class UserContactChanged(DomainEvent):
     email: str | None = None
     language: str = "es"
     organization_ids: list[UUID] = []
+
+
+@event("directory", "organization_member", "added")
+class OrganizationManagerAdded(DomainEvent):
+    """A person took a place in an organization (owner, manager or staff); a new role re-emits it.
+
+    Services that grant access by organization (forum's private consortium spaces) keep who belongs where.
+    """
+
+    organization_id: UUID
+    user_id: UUID
+    role: str = "manager"  # owner | manager | staff
+
+
+@event("directory", "organization_member", "removed")
+class OrganizationManagerRemoved(DomainEvent):
+    """A person no longer belongs to an organization."""
+
+    organization_id: UUID
+    user_id: UUID
