@@ -34,6 +34,22 @@ ERROR_STATUS: dict[str, int] = {
     "rate_limited": 429,
     "unavailable": 503,
     "internal_error": 500,
+    # accounts and sign-in
+    "email_taken": 409,
+    "weak_password": 422,
+    "invalid_credentials": 401,
+    "invalid_refresh_token": 401,
+    "refresh_token_reused": 401,
+    "invalid_reset_token": 422,
+    "invalid_api_key": 401,
+    "user_not_found": 404,
+    # consortia and verification
+    "not_a_consortium": 422,
+    "consortium_not_found": 404,
+    "membership_not_found": 404,
+    "already_member": 409,
+    "invalid_transition": 409,
+    "reason_required": 422,
 }
 
 

@@ -78,6 +78,20 @@ class UserRegistered(DomainEvent):
     roles: list[str] = []
 
 
+@event("directory", "user", "password_reset_requested")
+class PasswordResetRequested(DomainEvent):
+    """A person asked to reset their password; notifications e-mails them the link.
+
+    The link holds a single-use token (directory keeps only its hash) that expires at ``expires_at``.
+    No e-mail address here: notifications knows it from UserContactChanged.
+    """
+
+    user_id: UUID
+    language: str = "es"
+    reset_url: str
+    expires_at: str
+
+
 @event("directory", "consortium", "created")
 class ConsortiumCreated(DomainEvent):
     """A consortium was formed; its organization profile follows as OrganizationRegistered."""
