@@ -34,6 +34,15 @@ ERROR_STATUS: dict[str, int] = {
     "rate_limited": 429,
     "unavailable": 503,
     "internal_error": 500,
+    # notifications
+    "unknown_notification_kind": 422,
+    "invalid_filter": 422,
+    "invalid_webhook_url": 422,
+    "webhook_target_forbidden": 422,
+    "invalid_unsubscribe_token": 422,
+    "subscription_not_found": 404,
+    "webhook_not_found": 404,
+    "delivery_not_found": 404,
     # accounts and sign-in
     "email_taken": 409,
     "weak_password": 422,
