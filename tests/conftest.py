@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from shared.auth import TokenIssuer, generate_keypair
 from tests.infra import NatsServer, RedisServer, create_pg_database, drop_pg_database, unique_namespace
+
+
+@dataclass(frozen=True)
+class SigningKeys:
+    private: str
+    public: str
+    issuer: TokenIssuer
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +33,13 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def signing_keys() -> SigningKeys:
+    """One Ed25519 pair per run: the gateway signs access tokens, services verify them."""
+    private, public = generate_keypair()
+    return SigningKeys(private=private, public=public, issuer=TokenIssuer(private))
 
 
 @pytest.fixture
