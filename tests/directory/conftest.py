@@ -18,8 +18,12 @@ def directory_settings(database_url: str, nats_url: str, redis_url: str, namespa
 
 
 @pytest.fixture
-async def directory(database_url, nats_server, redis_server, namespace) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
-    app = build_app(directory_settings(database_url, nats_server.url, redis_server.url, namespace))
+async def directory(database_url, nats_server, redis_server, namespace, signing_keys) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    app = build_app(
+        directory_settings(
+            database_url, nats_server.url, redis_server.url, namespace, jwt_public_key=signing_keys.public
+        )
+    )
     async with serve_in_process(app) as client:
         client.app = app  # type: ignore[attr-defined]
         yield client
