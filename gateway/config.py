@@ -15,6 +15,25 @@ class GatewaySettings(InfrastructureSettings):
     service_timeout_s: float = 10.0
     introspection: bool = True
     graphiql: bool = True
+    # Limits (docs/graphql.md): every one answers with a stable `extensions.code`.
+    # Comma-separated origins allowed by CORS and for browser WebSocket handshakes; "*" for any.
+    cors_origins: str = ""
+    max_depth: int = 10
+    max_tokens: int = 2000
+    max_aliases: int = 30
+    max_cost: int = 5000
+    # `first: $var` without a default is costed at this page size (validation never sees variables).
+    cost_default_page_size: int = 100
+    rate_limit_enabled: bool = True
+    rate_limit_user_per_minute: int = 600
+    rate_limit_ip_per_minute: int = 300
+    rate_limit_burst: int = 60
+    ws_init_timeout_s: float = 5.0
+    ws_max_subscriptions: int = 20
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
 
 @lru_cache

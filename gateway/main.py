@@ -7,23 +7,30 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import redis.asyncio as aioredis
-from fastapi import FastAPI
+import strawberry
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from strawberry.fastapi import GraphQLRouter
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from gateway.clients import ServiceClients
 from gateway.config import GatewaySettings, get_settings
 from gateway.context import Context
-from gateway.schema import schema
+from gateway.limits.rate import RateLimited, RateLimiter, rate_limited_response
+from gateway.router import GatewayRouter
+from gateway.schema import build_schema
+from gateway.subscriptions import LiveHub
+from shared.auth import TokenVerifier, read_key
 from shared.logging import configure_logging
 
 
-def build_app(settings: GatewaySettings | None = None) -> FastAPI:
+def build_app(settings: GatewaySettings | None = None, schema: strawberry.Schema | None = None) -> FastAPI:
     settings = settings or get_settings()
     clients = ServiceClients(settings)
     cache = aioredis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+    public_key = read_key(settings.jwt_public_key, settings.jwt_public_key_file)
+    verifier = TokenVerifier(public_key) if public_key else None
+    live = LiveHub(settings.nats_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -31,21 +38,34 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await live.aclose()
             await clients.aclose()
             await cache.aclose()
 
     async def get_context() -> Context:
         return Context(clients)
 
-    graphql = GraphQLRouter(
-        schema,
-        context_getter=get_context,
-        graphql_ide="graphiql" if settings.graphiql else None,
-        # The legacy graphql-ws protocol had authentication-bypass and slot-leak advisories.
-        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+    # Limits, WebSocket handshake and protocol: gateway/router.py, gateway/limits/ (docs/graphql.md).
+    graphql = GatewayRouter(
+        schema or build_schema(settings), settings=settings, verifier=verifier, context_getter=get_context
     )
     app = FastAPI(title="Consorcia gateway", version="0.1.0", lifespan=lifespan)
+    app.state.live = live
+    app.state.rate_limiter = RateLimiter(settings, cache, verifier) if settings.rate_limit_enabled else None
     app.include_router(graphql, prefix="/graphql")
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "X-Api-Key", "X-Correlation-Id"],
+            expose_headers=["Retry-After", "X-Correlation-Id"],
+            max_age=600,
+        )
+
+    @app.exception_handler(RateLimited)
+    async def rate_limited(_: Request, exc: RateLimited) -> JSONResponse:
+        return rate_limited_response(exc)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:

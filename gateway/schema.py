@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import (
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
 from strawberry.schema.config import StrawberryConfig
 
+from gateway.config import GatewaySettings, get_settings
 from gateway.directory.schema import DirectoryMutation, DirectoryQuery
 from gateway.errors import ConflictError, NotFoundError, PermissionError, ValidationError
+from gateway.limits import schema_extensions
 
 
 @strawberry.type(description="Everything a client can read.")
@@ -27,20 +21,14 @@ class Mutation(DirectoryMutation):
     pass
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(settings: GatewaySettings | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         types=[ValidationError, NotFoundError, ConflictError, PermissionError],
         config=StrawberryConfig(auto_camel_case=True),
-        extensions=[
-            QueryDepthLimiter(max_depth=10),
-            MaxTokensLimiter(max_token_count=2000),
-            MaxAliasesLimiter(max_alias_count=30),
-            ParserCache(maxsize=512),
-            ValidationCache(maxsize=512),
-            MaskErrors(),
-        ],
+        # Limits, caches and error masking: gateway/limits/ (docs/graphql.md).
+        extensions=schema_extensions(settings or get_settings()),
     )
 
 

@@ -1,0 +1,62 @@
+"""The errors model: typed results pass, expected failures keep their code, the unexpected is masked."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gateway.errors import NotFoundError
+from gateway.limits import schema_extensions
+from shared.errors import DomainError
+from tests.gateway.conftest import gateway_client
+
+
+@strawberry.type
+class Probe:
+    @strawberry.field
+    def boom(self) -> str:
+        raise RuntimeError("password=hunter2 in /srv/gateway/secret.py")
+
+    @strawberry.field
+    def forbidden(self) -> str:
+        raise DomainError("forbidden", "only moderators may do this")
+
+    @strawberry.field
+    def missing(self) -> NotFoundError | None:
+        return NotFoundError(code="organization_not_found", message="no such organization", id="x")
+
+
+def probe_schema(settings) -> strawberry.Schema:  # type: ignore[no-untyped-def]
+    return strawberry.Schema(query=Probe, extensions=schema_extensions(settings))
+
+
+async def test_an_unexpected_error_is_masked_without_trace_or_detail(make_settings):
+    settings = make_settings()
+    async with gateway_client(settings, probe_schema(settings)) as client:
+        response = await client.post("/graphql", json={"query": "{ boom }"})
+    body = response.json()
+    assert response.status_code == 200
+    assert body["errors"][0]["extensions"] == {"code": "internal_error"}
+    assert body["errors"][0]["path"] == ["boom"]
+    assert "hunter2" not in response.text and "Traceback" not in response.text and ".py" not in response.text
+
+
+async def test_a_domain_error_keeps_its_code_and_message(make_settings):
+    settings = make_settings()
+    async with gateway_client(settings, probe_schema(settings)) as client:
+        body = (await client.post("/graphql", json={"query": "{ forbidden }"})).json()
+    assert body["errors"][0]["message"] == "only moderators may do this"
+    assert body["errors"][0]["extensions"] == {"code": "forbidden"}
+
+
+async def test_an_expected_typed_result_passes_untouched(make_settings):
+    settings = make_settings()
+    async with gateway_client(settings, probe_schema(settings)) as client:
+        body = (await client.post("/graphql", json={"query": "{ missing { code message id } }"})).json()
+    assert body == {"data": {"missing": {"code": "organization_not_found", "message": "no such organization", "id": "x"}}}
+
+
+async def test_an_unreachable_service_reads_as_unavailable(make_settings):
+    async with gateway_client(make_settings()) as client:  # the services' URLs point nowhere
+        body = (await client.post("/graphql", json={"query": "{ countries { iso2 } }"})).json()
+    assert body["errors"][0]["extensions"] == {"code": "unavailable"}
+    assert "127.0.0.1" not in body["errors"][0]["message"]
