@@ -11,6 +11,12 @@ class DirectorySettings(ServiceSettings):
     database_url: str = "sqlite+aiosqlite:///var/data/directory.db"
     seed_on_start: bool = False
     max_text_length: int = 5000
+    # Where a password-reset e-mail sends people; the single-use token is appended.
+    password_reset_url: str = "http://127.0.0.1:8400/reset-password?token="
+    password_reset_ttl_s: int = 3600
+    # Organizations untouched this long are flagged stale (ProfileStale); 0 disables the periodic sweep.
+    stale_after_days: int = 365
+    stale_check_interval_s: float = 6 * 3600.0
 
 
 @lru_cache

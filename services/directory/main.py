@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.directory.api import router
+from services.directory.accounts_routers import ROUTERS as ACCOUNTS_ROUTERS
 from services.directory.config import DirectorySettings, get_settings
 from services.directory.models import Base, outbox, processed_events
 from services.directory.reference import load_countries
@@ -32,7 +33,7 @@ def build_app(settings: DirectorySettings | None = None) -> FastAPI:
         outbox=outbox,
         processed=processed_events,
         migrations=Path(__file__).parent / "migrations",
-        routers=[router],
+        routers=[router, *ACCOUNTS_ROUTERS],
         on_start=[load_reference_data],
     )
     return create_service_app(

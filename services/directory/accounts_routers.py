@@ -1,0 +1,6 @@
+"""The routers of people, accounts, consortia and verification, for main.py to mount in one line."""
+
+from services.directory.accounts.api import router as accounts_router
+from services.directory.accounts.people_api import router as people_router
+
+ROUTERS = [accounts_router, people_router]
