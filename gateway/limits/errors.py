@@ -70,3 +70,10 @@ class ClassifyErrors(SchemaExtension):
         pre = self.execution_context.pre_execution_errors
         if pre:
             self.execution_context.pre_execution_errors = [classify(e) for e in pre]
+
+    def on_stream_result(self, result: object) -> Iterator[None]:
+        # Each result of a subscription, before it is sent down the WebSocket.
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = [classify(e) for e in errors]  # type: ignore[attr-defined]
+        yield
