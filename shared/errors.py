@@ -43,6 +43,11 @@ ERROR_STATUS: dict[str, int] = {
     "subscription_not_found": 404,
     "webhook_not_found": 404,
     "delivery_not_found": 404,
+    # organization profiles and knowledge base
+    "unknown_market": 422,
+    "incomplete_checkup": 422,
+    "financing_programme_not_found": 404,
+    "document_not_found": 404,
     # accounts and sign-in
     "email_taken": 409,
     "weak_password": 422,

@@ -1,49 +1,112 @@
-"""Directory's REST API: thin routes over the use cases in service.py."""
+"""Directory's REST API for organizations: thin routes over the use cases in service.py."""
 
 from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from services.directory import service
-from services.directory.schemas import CountryOut, IdsIn, OrganizationIn, OrganizationKind, OrganizationOut
+from services.directory.organizations import bulk, search
+from services.directory.organizations.output import organization_out
+from services.directory.schemas import IdsIn, OrganizationIn, OrganizationKind, OrganizationOut, OrganizationPatch
+from services.directory.search_schemas import ImportIn, ImportOut, SearchPageOut
 from shared.app import Session
+from shared.auth import CurrentUser, Role
 from shared.pagination import MAX_PAGE, Page
 
-router = APIRouter()
+router = APIRouter(tags=["organizations"])
 
 
 @router.post(
     "/organizations",
     status_code=status.HTTP_201_CREATED,
     response_model=OrganizationOut,
-    tags=["organizations"],
-    summary="Register an organization",
+    summary="Register an organization; the signed-in user becomes its manager",
+    responses={409: {"description": "duplicate_organization"}, 422: {"description": "validation codes"}},
 )
-async def register_organization(body: OrganizationIn, session: Session) -> OrganizationOut:
-    org = await service.register_organization(body, session=session)
-    return OrganizationOut.model_validate(org)
+async def register_organization(body: OrganizationIn, session: Session, user: CurrentUser) -> OrganizationOut:
+    return organization_out(await service.register_organization(body, session=session, actor=user))
 
 
-@router.get("/organizations/{organization_id}", response_model=OrganizationOut, tags=["organizations"])
-async def get_organization(organization_id: uuid.UUID, session: Session) -> OrganizationOut:
-    return OrganizationOut.model_validate(await service.get_organization(organization_id, session=session))
+@router.get(
+    "/organizations/search",
+    response_model=SearchPageOut,
+    summary="Full-text search (accent- and case-insensitive, Spanish and English) with facets",
+)
+async def search_organizations(
+    session: Session,
+    q: str = Query(default="", max_length=200, description="Words to find; empty lists everything by name"),
+    kind: list[str] = Query(default=[]),
+    country: list[str] = Query(default=[]),
+    size: list[str] = Query(default=[]),
+    sector: list[str] = Query(default=[], description="Sector codes; a family matches its children"),
+    market: list[str] = Query(default=[], description="Target market: ISO country or region code"),
+    facets: bool = Query(default=True, description="Also count the matches per facet value"),
+    cursor: str | None = None,
+    limit: int = Query(default=20, ge=1, le=MAX_PAGE),
+) -> SearchPageOut:
+    filters = search.SearchFilters(kind=kind, country=country, size=size, sector=sector, market=market)
+    page = await search.search(
+        session=session, query=q, filters=filters, cursor=cursor, limit=limit, with_facets=facets
+    )
+    return SearchPageOut(
+        items=[organization_out(o) for o in page.items],
+        cursors=page.cursors,
+        next_cursor=page.next_cursor,
+        facets=page.facets,
+        total=page.total,
+    )
 
 
 @router.post(
     "/organizations/batch",
     response_model=list[OrganizationOut],
-    tags=["organizations"],
     summary="Read many organizations by id (for DataLoaders); unknown ids are left out",
 )
 async def get_organizations(body: IdsIn, session: Session) -> list[OrganizationOut]:
-    return [
-        OrganizationOut.model_validate(o) for o in await service.get_organizations(body.ids, session=session)
-    ]
+    return [organization_out(o) for o in await service.get_organizations(body.ids, session=session)]
 
 
-@router.get("/organizations", response_model=Page[OrganizationOut], tags=["organizations"])
+@router.post(
+    "/organizations/import",
+    response_model=ImportOut,
+    summary="Bulk import (admins): each valid row is registered with its event; bad rows are reported",
+)
+async def import_organizations(body: ImportIn, session: Session, user: CurrentUser) -> ImportOut:
+    user.require(Role.admin)
+    result = await bulk.import_organizations(body.organizations, session=session)
+    return ImportOut(imported=result.imported, ids=result.ids, errors=result.errors)
+
+
+@router.get("/organizations/{organization_id}", response_model=OrganizationOut)
+async def get_organization(organization_id: uuid.UUID, session: Session) -> OrganizationOut:
+    return organization_out(await service.get_organization(organization_id, session=session))
+
+
+@router.patch(
+    "/organizations/{organization_id}",
+    response_model=OrganizationOut,
+    summary="Change an organization's profile (its managers only); absent fields keep their value",
+)
+async def update_organization(
+    organization_id: uuid.UUID, body: OrganizationPatch, session: Session, user: CurrentUser
+) -> OrganizationOut:
+    org = await service.update_organization(organization_id, body, session=session, actor=user)
+    return organization_out(org)
+
+
+@router.delete(
+    "/organizations/{organization_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove an organization from the network (its managers only)",
+)
+async def delete_organization(organization_id: uuid.UUID, session: Session, user: CurrentUser) -> Response:
+    await service.delete_organization(organization_id, session=session, actor=user)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/organizations", response_model=Page[OrganizationOut], summary="Organizations by name")
 async def list_organizations(
     session: Session,
     country: str | None = Query(default=None, min_length=2, max_length=2),
@@ -54,11 +117,4 @@ async def list_organizations(
     rows, cursors, next_cursor = await service.list_organizations(
         session=session, country=country, kind=kind.value if kind else None, cursor=cursor, limit=limit
     )
-    return Page(
-        items=[OrganizationOut.model_validate(o) for o in rows], cursors=cursors, next_cursor=next_cursor
-    )
-
-
-@router.get("/countries", response_model=list[CountryOut], tags=["reference"])
-async def list_countries(session: Session) -> list[CountryOut]:
-    return [CountryOut.model_validate(c) for c in await service.list_countries(session=session)]
+    return Page(items=[organization_out(o) for o in rows], cursors=cursors, next_cursor=next_cursor)

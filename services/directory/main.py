@@ -11,7 +11,10 @@ from services.directory.api import router
 from services.directory.accounts_routers import ROUTERS as ACCOUNTS_ROUTERS
 from services.directory.config import DirectorySettings, get_settings
 from services.directory.models import Base, outbox, processed_events
+from services.directory.knowledge_api import router as knowledge_router
 from services.directory.reference import load_countries
+from services.directory.reference_api import router as reference_router
+from services.directory.seed.loader import load_seed
 from shared.app import create_service_app
 from shared.runtime import ServiceRuntime, ServiceSpec
 
@@ -25,6 +28,13 @@ async def load_reference_data(runtime: ServiceRuntime) -> None:
         log.info("countries loaded", extra={"added": added})
 
 
+async def load_seed_data(runtime: ServiceRuntime) -> None:
+    """CONSORCIA_DIRECTORY_SEED_ON_START=true: the 2015 network, once (later starts add nothing)."""
+    if getattr(runtime.settings, "seed_on_start", False):
+        assert runtime.session_factory is not None
+        await load_seed(runtime.session_factory, progress=lambda line: log.info("seed: " + line))
+
+
 def build_app(settings: DirectorySettings | None = None) -> FastAPI:
     spec = ServiceSpec(
         name="directory",
@@ -33,8 +43,8 @@ def build_app(settings: DirectorySettings | None = None) -> FastAPI:
         outbox=outbox,
         processed=processed_events,
         migrations=Path(__file__).parent / "migrations",
-        routers=[router, *ACCOUNTS_ROUTERS],
-        on_start=[load_reference_data],
+        routers=[router, reference_router, knowledge_router, *ACCOUNTS_ROUTERS],
+        on_start=[load_reference_data, load_seed_data],
     )
     return create_service_app(
         spec, title="Consorcia directory", description="Organizations, people, consortia and reference data."

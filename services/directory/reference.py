@@ -22,6 +22,21 @@ _EUROPE = (
     "AD AL AT AX BA BE BG BY CH CY CZ DE DK EE ES FI FO FR GB GG GI GR HR HU IE IM IS IT JE LI LT LU LV "
     "MC MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA XK"
 )
+# Regions a profile may name as target markets, beside ISO countries; the first five are also the
+# regions countries are grouped in (everything else is "other").
+REGIONS: dict[str, tuple[str, str]] = {
+    "south_america": ("América del Sur", "South America"),
+    "central_america": ("Centroamérica", "Central America"),
+    "caribbean": ("El Caribe", "The Caribbean"),
+    "north_america": ("América del Norte", "North America"),
+    "europe": ("Europa", "Europe"),
+    "latin_america": ("América Latina y el Caribe", "Latin America and the Caribbean"),
+    "asia": ("Asia", "Asia"),
+    "middle_east": ("Oriente Medio", "Middle East"),
+    "africa": ("África", "Africa"),
+    "oceania": ("Oceanía", "Oceania"),
+    "other": ("Otros", "Other"),
+}
 REGION_OF: dict[str, str] = {
     code: region for region, codes in _AMERICAS.items() for code in codes.split()
 } | {code: "europe" for code in _EUROPE.split()}

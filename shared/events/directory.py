@@ -16,6 +16,8 @@ from shared.events.catalog import DomainEvent, event
 class ProductRef(BaseModel):
     hs_code: str | None = None
     description: str = ""
+    description_es: str = ""
+    description_en: str = ""
 
 
 class OrganizationProfile(DomainEvent):
@@ -39,6 +41,14 @@ class OrganizationProfile(DomainEvent):
     offers: str = ""
     seeks: str = ""
     verification: str = "pending"
+    acronym: str | None = None
+    province: str | None = None
+    description: str = ""
+    description_en: str = ""
+    website: str | None = None
+    member_count: int | None = None
+    completeness: int | None = None
+    updated_at: str | None = None
 
 
 @event("directory", "organization", "registered")

@@ -1,0 +1,1 @@
+"""The organization side of directory: profile rules, search, check-up, bulk import."""
