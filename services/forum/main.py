@@ -2,26 +2,69 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI
+from sqlalchemy.exc import IntegrityError
 
 from services.forum.api import router
 from services.forum.config import ForumSettings, get_settings
+from services.forum.handlers import registry
+from services.forum.live import LivePusher
 from services.forum.models import Base, outbox, processed_events
+from services.forum.seed import load_seed
+from services.forum.service.advisory import escalate_overdue
 from shared.app import create_service_app
-from shared.runtime import ServiceSpec
+from shared.runtime import ServiceRuntime, ServiceSpec
+
+log = logging.getLogger(__name__)
+
+
+async def seed_on_start(runtime: ServiceRuntime) -> None:
+    settings: ForumSettings = runtime.settings  # type: ignore[assignment]
+    if not settings.seed_on_start:
+        return
+    try:
+        async with runtime.session() as session:
+            report = await load_seed(settings, session=session)
+    except IntegrityError:  # another replica seeded at the same moment; its rows stand
+        log.info("forum seed already being loaded by another replica")
+        return
+    log.info("forum seed loaded", extra={"categories": report.categories, "threads": report.threads})
+
+
+async def start_escalator(runtime: ServiceRuntime) -> None:
+    async def loop() -> None:
+        settings: ForumSettings = runtime.settings  # type: ignore[assignment]
+        while True:
+            try:
+                async with runtime.session() as session:
+                    escalated = await escalate_overdue(settings, session=session)
+                if escalated:
+                    log.info("advisory requests escalated", extra={"count": escalated})
+            except Exception:  # a database hiccup: try again on the next tick
+                log.exception("advisory escalation failed")
+            await asyncio.sleep(settings.advisory_check_interval_s)
+
+    # Named like the broker task so that stop() cancels it at once instead of waiting for it to end.
+    runtime._tasks.append(asyncio.create_task(loop(), name="forum-escalator-broker"))
 
 
 def build_app(settings: ForumSettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    pusher = LivePusher()
     spec = ServiceSpec(
         name="forum",
-        settings=settings or get_settings(),
+        settings=settings,
         metadata=Base.metadata,
         outbox=outbox,
         processed=processed_events,
         migrations=Path(__file__).parent / "migrations",
         routers=[router],
+        handlers=pusher.registry(registry),
+        on_start=[seed_on_start, start_escalator, pusher.attach],
     )
     return create_service_app(
         spec,

@@ -30,6 +30,8 @@ class PostCreated(DomainEvent):
     reply_to_author_id: UUID | None = None
     is_private: bool = False
     excerpt: str = ""
+    # Who watches the thread or its space (minus the author and anyone who muted it), for notifications.
+    watcher_ids: list[UUID] = []
 
 
 @event("forum", "user", "mentioned")
@@ -52,6 +54,7 @@ class AdvisoryRequested(DomainEvent):
     topic: str
     country: str | None = None
     advisor_ids: list[UUID] = []
+    title: str = ""
 
 
 @event("forum", "advisory", "claimed")

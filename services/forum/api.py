@@ -1,5 +1,0 @@
-"""Forum's REST API."""
-
-from fastapi import APIRouter
-
-router = APIRouter()

@@ -1,0 +1,1 @@
+"""Forum's use cases: the only code that changes forum's state. Each takes the session keyword-only."""

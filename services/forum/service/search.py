@@ -1,0 +1,180 @@
+"""Full-text search over threads and posts, accent- and case-insensitive, Spanish and English.
+
+Both engines index ``posts.search_text``, which the service already folds (no accents, no case):
+PostgreSQL through a generated 'simple' tsvector with a GIN index, SQLite through an FTS5 table kept
+by triggers. Snowball's Spanish stemmer needs the accents people leave out ("financiacion" stays
+whole), so each query word is cut to a stem-like prefix instead: "financiación", "financiacion",
+"financiamiento" and "financing" all meet at "financ…". Every word is required; results come by
+relevance with a keyset cursor (score, id).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Float, String, and_, func, literal_column, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.forum.models import Post, Space, Thread
+from services.forum.service.access import readable_spaces
+from services.forum.service.reading import PostView, post_views
+from shared.auth import Principal
+from shared.errors import DomainError
+from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
+from shared.text import fold
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass
+class SearchFilters:
+    space_id: uuid.UUID | None = None
+    space_kind: str | None = None
+    author_id: uuid.UUID | None = None
+    advisory: bool | None = None
+    solved: bool | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass
+class Hit:
+    view: PostView
+    thread: Thread
+    score: float
+
+
+STOPWORDS = frozenset(
+    "a al and are as at be by con de del el en es for from in is la las lo los of on or para por que se "
+    "sin su sus the to un una uno y with".split()
+)
+
+
+def stems(query: str) -> list[str]:
+    """Folded words (no stopwords) cut to a prefix that survives Spanish and English inflection."""
+    words = [w for w in _WORD.findall(fold(query)) if w not in STOPWORDS] or _WORD.findall(fold(query))
+    out: list[str] = []
+    for w in words[:16]:
+        stem = w if len(w) <= 4 else w[: max(4, -(-len(w) * 3 // 5))]
+        if stem not in out:
+            out.append(stem)
+    return out
+
+
+def _score_pg(words: list[str]):  # type: ignore[no-untyped-def]
+    # Words are [a-z0-9]+ only, so the tsquery text cannot carry operators of its own.
+    tsq = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(f"{w}:*" for w in words))
+    vector = literal_column("posts.search_vector")
+    return vector.op("@@")(tsq), func.ts_rank(vector, tsq)
+
+
+def _fts5_expression(words: list[str]) -> str:
+    return " ".join(f'"{w}"*' for w in words)
+
+
+async def search(
+    principal: Principal | None,
+    q: str,
+    filters: SearchFilters,
+    *,
+    session: AsyncSession,
+    cursor: str | None = None,
+    limit: int = 20,
+) -> tuple[list[Hit], list[str], str | None]:
+    words = stems(q)
+    if not words or len(q) > 300:
+        raise DomainError(
+            "validation_error",
+            "search for one or more words (at most 300 characters)",
+            details={"fields": [{"field": "q", "problem": "no words to search for"}]},
+        )
+    limit = max(1, min(limit, MAX_PAGE))
+    if session.bind.dialect.name == "postgresql":
+        match, score = _score_pg(words)
+        scored = select(Post.id.label("post_id"), score.label("score")).where(match)
+    else:
+        fts = text("SELECT post_id, -bm25(posts_fts) AS score FROM posts_fts WHERE posts_fts MATCH :m")
+        fts = fts.bindparams(m=_fts5_expression(words)).columns(post_id=String, score=Float).subquery()
+        scored = select(Post.id.label("post_id"), fts.c.score).join(fts, fts.c.post_id == Post.id)
+    scored = (
+        scored.join(Thread, Thread.id == Post.thread_id)
+        .join(Space, Space.id == Thread.space_id)
+        .where(
+            Post.deleted_at.is_(None),
+            Post.hidden.is_(False),
+            Thread.deleted_at.is_(None),
+            readable_spaces(principal),
+        )
+    )
+    scored = _filtered(scored, filters, session)
+    ranked = scored.subquery()
+    query = select(ranked.c.post_id, ranked.c.score)
+    if (after := decode_cursor(cursor)) is not None:
+        try:
+            last_score, last_id = float(after[0]), str(after[1])
+            uuid.UUID(last_id)
+        except (ValueError, TypeError, IndexError):
+            raise DomainError("validation_error", "the cursor is not one this API issued") from None
+        last = uuid.UUID(last_id)
+        query = query.where(
+            or_(ranked.c.score < last_score, and_(ranked.c.score == last_score, ranked.c.post_id > last))
+        )
+    rows = (
+        await session.execute(query.order_by(ranked.c.score.desc(), ranked.c.post_id).limit(limit + 1))
+    ).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    ids = [r.post_id for r in rows]
+    posts = (
+        {p.id: p for p in (await session.execute(select(Post).where(Post.id.in_(ids)))).scalars()}
+        if ids
+        else {}
+    )
+    threads = (
+        {
+            t.id: t
+            for t in (
+                await session.execute(
+                    select(Thread).where(Thread.id.in_({p.thread_id for p in posts.values()}))
+                )
+            ).scalars()
+        }
+        if posts
+        else {}
+    )
+    views = {
+        v.post.id: v
+        for v in await post_views(list(posts.values()), principal, session=session, threads=threads)
+    }
+    hits = [
+        Hit(view=views[r.post_id], thread=threads[posts[r.post_id].thread_id], score=float(r.score))
+        for r in rows
+    ]
+    cursors = [encode_cursor(h.score, str(h.view.post.id)) for h in hits]
+    return hits, cursors, (cursors[-1] if more else None)
+
+
+def _filtered(query, filters: SearchFilters, session: AsyncSession):  # type: ignore[no-untyped-def]
+    if filters.space_id:
+        query = query.where(Thread.space_id == filters.space_id)
+    if filters.space_kind:
+        query = query.where(Space.kind == filters.space_kind)
+    if filters.author_id:
+        query = query.where(Post.author_id == filters.author_id)
+    if filters.advisory is not None:
+        query = query.where(Thread.is_advisory.is_(filters.advisory))
+    if filters.solved is not None:
+        query = query.where(Thread.solved.is_(filters.solved))
+    sqlite = session.bind.dialect.name == "sqlite"
+    if filters.since:
+        query = query.where(
+            Post.created_at >= (filters.since.replace(tzinfo=None) if sqlite else filters.since)
+        )
+    if filters.until:
+        query = query.where(
+            Post.created_at < (filters.until.replace(tzinfo=None) if sqlite else filters.until)
+        )
+    return query

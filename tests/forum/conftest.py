@@ -1,0 +1,119 @@
+"""Forum in process on a real database, NATS and Redis; people and memberships arrive as real events."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import httpx
+import nats
+import pytest
+from sqlalchemy import select
+
+from services.forum.config import ForumSettings
+from services.forum.main import build_app
+from services.forum.models import processed_events
+from shared.auth import Principal, TokenIssuer, generate_keypair
+from shared.events.catalog import DomainEvent
+from shared.events.directory import UserRegistered
+from tests.infra import eventually, serve_in_process
+
+
+@pytest.fixture(scope="session")
+def keypair() -> tuple[str, str]:
+    return generate_keypair()
+
+
+@dataclass
+class Person:
+    user_id: uuid.UUID
+    name: str
+    roles: frozenset[str]
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class ForumHarness:
+    client: httpx.AsyncClient
+    app: object
+    settings: ForumSettings
+    issuer: TokenIssuer
+    people: list[Person] = field(default_factory=list)
+
+    def person(self, name: str, *roles: str) -> Person:
+        principal = Principal(user_id=uuid.uuid4(), roles=frozenset(roles or ("member",)), display_name=name)
+        person = Person(principal.user_id, name, principal.roles, self.issuer.access_token(principal))
+        self.people.append(person)
+        return person
+
+    async def register(self, name: str, *roles: str) -> Person:
+        """A person as directory announces them (their account then counts as registered now)."""
+        person = self.person(name, *roles)
+        await self.deliver(
+            UserRegistered(user_id=person.user_id, display_name=name, roles=sorted(person.roles))
+        )
+        return person
+
+    async def deliver(self, event: DomainEvent) -> None:
+        """Publish an event on its owner's stream and wait until forum applied it."""
+        runtime = self.app.state.runtime  # type: ignore[attr-defined]
+        await eventually(lambda: _ready(runtime), timeout=15)
+        envelope = event.envelope()
+        nc = await nats.connect(self.settings.nats_url)
+        try:
+            await nc.jetstream().publish(
+                self.settings.subject(event.spec.subject),
+                envelope.to_json(),
+                headers={"Nats-Msg-Id": envelope.id},
+            )
+        finally:
+            await nc.close()
+
+        async def applied() -> bool:
+            async with runtime.session_factory() as session:
+                query = select(processed_events.c.event_id).where(processed_events.c.event_id == envelope.id)
+                return (await session.execute(query)).first() is not None
+
+        await eventually(applied, timeout=15)
+
+    async def call(self, method: str, path: str, who: Person | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        headers = who.headers if who else {}
+        return await self.client.request(method, path, headers=headers, **kwargs)
+
+    async def ok(self, method: str, path: str, who: Person | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        response = await self.call(method, path, who, **kwargs)
+        assert response.is_success, (response.status_code, response.text)
+        return response.json()
+
+
+async def _ready(runtime) -> bool:  # type: ignore[no-untyped-def]
+    return runtime.broker_ready.is_set()
+
+
+def forum_settings(
+    database_url: str, nats_url: str, redis_url: str, namespace: str, public_key: str, **extra
+) -> ForumSettings:  # type: ignore[no-untyped-def]
+    return ForumSettings(
+        database_url=database_url,
+        nats_url=nats_url,
+        redis_url=redis_url,
+        namespace=namespace,
+        jwt_public_key=public_key,
+        outbox_poll_interval_s=0.2,
+        seed_on_start=True,
+        **extra,
+    )
+
+
+@pytest.fixture
+async def forum(database_url, nats_server, redis_server, namespace, keypair) -> AsyncIterator[ForumHarness]:  # type: ignore[no-untyped-def]
+    private, public = keypair
+    settings = forum_settings(database_url, nats_server.url, redis_server.url, namespace, public)
+    app = build_app(settings)
+    async with serve_in_process(app) as client:
+        yield ForumHarness(client=client, app=app, settings=settings, issuer=TokenIssuer(private))
