@@ -34,6 +34,12 @@ ERROR_STATUS: dict[str, int] = {
     "rate_limited": 429,
     "unavailable": 503,
     "internal_error": 500,
+    # matching
+    "match_not_found": 404,
+    "match_closed": 409,
+    "not_a_party": 403,
+    "pool_too_small": 422,
+    "formation_not_found": 404,
     # notifications
     "unknown_notification_kind": 422,
     "invalid_filter": 422,

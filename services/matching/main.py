@@ -8,24 +8,30 @@ from fastapi import FastAPI
 
 from services.matching.api import router
 from services.matching.config import MatchingSettings, get_settings
-from services.matching.handlers import registry
+from services.matching.handlers import build_registry
+from services.matching.matcher import Matcher
 from services.matching.models import Base, outbox, processed_events
 from shared.app import create_service_app
 from shared.runtime import ServiceSpec
 
 
 def build_app(settings: MatchingSettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    matcher = Matcher(settings)
     spec = ServiceSpec(
         name="matching",
-        settings=settings or get_settings(),
+        settings=settings,
         metadata=Base.metadata,
         outbox=outbox,
         processed=processed_events,
         migrations=Path(__file__).parent / "migrations",
         routers=[router],
-        handlers=registry,
+        handlers=build_registry(matcher),
+        on_start=[matcher.start],
     )
-    return create_service_app(spec, title="Consorcia matching", description="Complementary partners and why.")
+    app = create_service_app(spec, title="Consorcia matching", description="Complementary partners and why.")
+    app.state.matcher = matcher
+    return app
 
 
 app = build_app()

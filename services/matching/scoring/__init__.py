@@ -1,0 +1,1 @@
+"""Pure matching logic: no database, no broker. Profiles in, scored suggestions with reasons out."""
