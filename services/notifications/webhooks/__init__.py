@@ -1,0 +1,1 @@
+"""Webhooks for agency CRMs: endpoints, signing, the SSRF guard."""
