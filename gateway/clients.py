@@ -32,9 +32,19 @@ class ServiceClient:
             timeout=timeout_s,
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
         )
+        # Per-request headers (the caller's verified bearer token), set by with_headers().
+        self.headers: dict[str, str] = {}
+
+    def with_headers(self, headers: dict[str, str]) -> ServiceClient:
+        """The same pooled connection, sending these headers too: one view per request."""
+        if not headers:
+            return self
+        view = object.__new__(ServiceClient)
+        view.name, view.http, view.headers = self.name, self.http, {**self.headers, **headers}
+        return view
 
     async def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        headers = kwargs.pop("headers", {})
+        headers = {**self.headers, **kwargs.pop("headers", {})}
         if (cid := correlation_id.get()) is not None:
             headers[CORRELATION_HEADER] = cid
         response = await self.http.request(method, path, headers=headers, **kwargs)
@@ -61,6 +71,15 @@ class ServiceClients:
         self.notifications = ServiceClient(
             "notifications", settings.notifications_url, settings.service_timeout_s
         )
+
+    def with_headers(self, headers: dict[str, str]) -> ServiceClients:
+        """Clients that forward these headers (the verified bearer token) to every service."""
+        if not headers:
+            return self
+        view = object.__new__(ServiceClients)
+        for client in self.all():
+            setattr(view, client.name, client.with_headers(headers))
+        return view
 
     def all(self) -> list[ServiceClient]:
         return [self.directory, self.matching, self.forum, self.notifications]

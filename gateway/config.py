@@ -15,6 +15,12 @@ class GatewaySettings(InfrastructureSettings):
     service_timeout_s: float = 10.0
     introspection: bool = True
     graphiql: bool = True
+    # Sign-in (docs/accounts.md): the Ed25519 private key that signs access tokens (PEM, or a file).
+    jwt_private_key: str | None = None
+    jwt_private_key_file: str | None = None
+    access_token_ttl_s: int = 900
+    # A refresh token family lives this long after its last use; each use rotates the token.
+    refresh_token_ttl_s: int = 30 * 24 * 3600
     # Limits (docs/graphql.md): every one answers with a stable `extensions.code`.
     # Comma-separated origins allowed by CORS and for browser WebSocket handshakes; "*" for any.
     cors_origins: str = ""

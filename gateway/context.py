@@ -11,13 +11,20 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from gateway.auth.identity import ANONYMOUS, Identity
+from gateway.auth.service import AuthService
 from gateway.clients import ServiceClients
 
 
 class Context(BaseContext):
-    def __init__(self, clients: ServiceClients) -> None:
+    def __init__(
+        self, clients: ServiceClients, identity: Identity = ANONYMOUS, auth: AuthService | None = None
+    ) -> None:
         super().__init__()
-        self.clients = clients
+        # Only a verified token is forwarded to the services (gateway/auth/identity.py).
+        self.identity = identity
+        self.auth = auth
+        self.clients = clients.with_headers(identity.forward_headers())
         self.organizations: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_organizations)
         self.countries: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_countries)
 

@@ -12,7 +12,10 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.requests import HTTPConnection
 
+from gateway.auth.keys import load_verifier
+from gateway.auth.wiring import build_auth
 from gateway.clients import ServiceClients
 from gateway.config import GatewaySettings, get_settings
 from gateway.context import Context
@@ -20,7 +23,6 @@ from gateway.limits.rate import RateLimited, RateLimiter, rate_limited_response
 from gateway.router import GatewayRouter
 from gateway.schema import build_schema
 from gateway.subscriptions import LiveHub
-from shared.auth import TokenVerifier, read_key
 from shared.logging import configure_logging
 
 
@@ -28,8 +30,8 @@ def build_app(settings: GatewaySettings | None = None, schema: strawberry.Schema
     settings = settings or get_settings()
     clients = ServiceClients(settings)
     cache = aioredis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
-    public_key = read_key(settings.jwt_public_key, settings.jwt_public_key_file)
-    verifier = TokenVerifier(public_key) if public_key else None
+    verifier = load_verifier(settings)
+    auth = build_auth(settings, clients, cache, verifier)
     live = LiveHub(settings.nats_url)
 
     @asynccontextmanager
@@ -42,8 +44,9 @@ def build_app(settings: GatewaySettings | None = None, schema: strawberry.Schema
             await clients.aclose()
             await cache.aclose()
 
-    async def get_context() -> Context:
-        return Context(clients)
+    async def get_context(connection: HTTPConnection) -> Context:
+        identity = await auth.identify(connection.headers.get("authorization"))
+        return Context(clients, identity=identity, auth=auth)
 
     # Limits, WebSocket handshake and protocol: gateway/router.py, gateway/limits/ (docs/graphql.md).
     graphql = GatewayRouter(

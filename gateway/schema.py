@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from gateway.auth.schema import AuthMutation, AuthQuery
 from gateway.config import GatewaySettings, get_settings
 from gateway.directory.schema import DirectoryMutation, DirectoryQuery
 from gateway.errors import ConflictError, NotFoundError, PermissionError, ValidationError
@@ -12,12 +13,12 @@ from gateway.limits import schema_extensions
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(DirectoryQuery):
+class Query(DirectoryQuery, AuthQuery):
     pass
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(DirectoryMutation):
+class Mutation(DirectoryMutation, AuthMutation):
     pass
 
 
