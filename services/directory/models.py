@@ -98,6 +98,8 @@ class Organization(Base):
     # Set by profile changes only (not by check-ups): it is what staleness is measured from.
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # The badge (pending | verified | rejected); the decisions live in organization_verifications.
+    verification_status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
 
 
 class OrganizationTag(Base):

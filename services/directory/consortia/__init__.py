@@ -1,0 +1,1 @@
+"""Consortia: organizations of kind consortium, and which organizations belong to them."""

@@ -1,0 +1,1 @@
+"""Verification of organizations by agency officers, and the reminder for stale profiles."""
