@@ -38,6 +38,19 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## schema: publish the GraphQL schema as docs/schema.graphql (refuses unrecorded breaking changes).
+schema: setup
+	$(PY) -m gateway.sdl --write docs/schema.graphql
+
+## schema-check: CI — the committed SDL is current; with BASE=<file> (a base branch's SDL) also checks it.
+schema-check: setup
+	$(PY) -m gateway.sdl --check docs/schema.graphql
+	@if [ -n "$(BASE)" ]; then $(PY) -m gateway.sdl --check $(BASE) --against docs/schema.graphql; fi
+
+## fuzz: schemathesis (GraphQL mode) against a running system; no answer may be a server error.
+fuzz: setup
+	$(PY) -m pytest -q tests/e2e/test_fuzz.py $(PYTEST_ARGS)
+
 ## docs: regenerate docs/events.md from the event catalog.
 docs: setup
 	$(PY) -m shared.events.docs > docs/events.md

@@ -45,7 +45,7 @@ class GatewayRouter(GraphQLRouter):
         self.verifier = verifier
 
     async def on_ws_connect(self, context: Any) -> dict[str, Any]:
-        principal = authenticate(context.connection_params or {}, self.verifier)
+        principal = await authenticate(context, self.verifier)
         context.principal = principal
         return {"authenticated": principal is not None}
 

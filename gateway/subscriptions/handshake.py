@@ -26,13 +26,28 @@ def token_from(payload: dict[str, Any]) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def authenticate(payload: dict[str, Any], verifier: TokenVerifier | None) -> Principal | None:
-    token = token_from(payload)
+def _reject(error: DomainError) -> ConnectionRejectionError:
+    return ConnectionRejectionError({"code": error.code, "message": error.message})
+
+
+async def authenticate(context: Any, verifier: TokenVerifier | None) -> Principal | None:
+    """Verify the init payload's token and make the connection's context act for that caller."""
+    token = token_from(context.connection_params or {})
     if token is None:
         return None
+    auth = getattr(context, "auth", None)
+    if auth is not None:
+        # The gateway's sign-in (gateway/auth/) also knows signed-out tokens, and the context
+        # forwards only a verified token to the services.
+        identity = await auth.identify(f"Bearer {token}")
+        if identity.principal is None:
+            raise _reject(identity.error or DomainError("unauthenticated", "the access token is not valid"))
+        context.identity = identity
+        context.clients = context.clients.with_headers(identity.forward_headers())
+        return identity.principal
     if verifier is None:
-        raise ConnectionRejectionError({"code": "unauthenticated", "message": "no key to verify tokens"})
+        raise _reject(DomainError("unavailable", "the gateway has no key to verify tokens"))
     try:
         return verifier.verify(token)
     except DomainError as exc:
-        raise ConnectionRejectionError({"code": exc.code, "message": exc.message}) from None
+        raise _reject(exc) from None

@@ -90,6 +90,9 @@ def live(info: strawberry.Info, subject: str) -> AsyncGenerator[dict[str, Any], 
 
 def principal_of(info: strawberry.Info) -> Principal | None:
     """Who opened this connection (verified at connection_init), or who sent this request."""
+    identity = getattr(info.context, "identity", None)
+    if identity is not None and identity.principal is not None:
+        return identity.principal
     return getattr(info.context, "principal", None)
 
 
