@@ -1,9 +1,12 @@
 """The durable pull-consumer runner every service uses to apply other services' events.
 
-For each message: decode (what cannot be decoded is dead-lettered and terminated), skip it if this
-consumer already applied it (processed-events table), otherwise run the handler and record the event
-id in the same transaction, commit, and only then ack. A failure naks with a growing delay; after the
-last attempt the message is dead-lettered with its reason and terminated, and the next one flows.
+A fetched batch is applied in order. Consecutive first deliveries share ONE transaction: their event ids
+are claimed in the processed-events table with one multi-row insert (ids already there are duplicates
+and skipped), the handlers run, the transaction commits, and only then is each message acked. If a
+handler fails, the batch rolls back, the messages before it are applied again without it, the failing
+one naks with a growing delay (or is dead-lettered after its last attempt) and the rest follow.
+Redeliveries are applied one per transaction, so a poison message always gets its own retries and is
+never blamed for a neighbour. What cannot be decoded is dead-lettered and terminated at once.
 """
 
 from __future__ import annotations
@@ -12,15 +15,15 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import FetchTimeoutError
-from sqlalchemy import Column, DateTime, MetaData, String, Table, delete
+from sqlalchemy import Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -30,54 +33,25 @@ from shared.events.catalog import DomainEvent, parse
 from shared.events.envelope import CloudEvent
 from shared.logging import correlation_id, event_id
 from shared.messaging.jetstream import DEAD_LETTER
+from shared.messaging.registry import Handler, HandlerRegistry, processed_events_table
 
+__all__ = ["EventConsumer", "Handler", "HandlerRegistry", "processed_events_table"]
 log = logging.getLogger(__name__)
-Handler = Callable[..., Awaitable[None]]
 
 
-def processed_events_table(metadata: MetaData) -> Table:
-    return Table(
-        "processed_events",
-        metadata,
-        Column("consumer", String(100), primary_key=True),
-        Column("event_id", String(64), primary_key=True),
-        Column("processed_at", DateTime(timezone=True), nullable=False, index=True),
-    )
+@dataclass
+class _Delivery:
+    msg: Msg
+    attempt: int
+    envelope: CloudEvent | None = None
+    payload: DomainEvent | None = None
+    handler: Handler | None = None
+    undecodable: str | None = None
 
 
-class HandlerRegistry:
-    """Which handler applies which event type: explicit, so a reader sees every subscription in one place."""
-
-    def __init__(self) -> None:
-        self._handlers: dict[str, Handler] = {}
-        self._events: dict[str, type[DomainEvent]] = {}
-
-    def on(self, event_cls: type[DomainEvent]) -> Callable[[Handler], Handler]:
-        def register(fn: Handler) -> Handler:
-            self.add(event_cls, fn)
-            return fn
-
-        return register
-
-    def add(self, event_cls: type[DomainEvent], fn: Handler) -> None:
-        if event_cls.spec.type in self._handlers:
-            raise ValueError(f"{event_cls.__name__} already has a handler")
-        self._handlers[event_cls.spec.type] = fn
-        self._events[event_cls.spec.type] = event_cls
-
-    def get(self, event_type: str) -> Handler | None:
-        return self._handlers.get(event_type)
-
-    def owners(self) -> set[str]:
-        return {cls.spec.owner for cls in self._events.values()}
-
-    def subjects_of(self, owner: str) -> list[str]:
-        return sorted({cls.spec.subject for cls in self._events.values() if cls.spec.owner == owner})
-
-
-def _insert_ignore(session: AsyncSession, table: Table, values: dict[str, Any]):  # type: ignore[no-untyped-def]
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).values(**values).on_conflict_do_nothing()
+class _HandlerFailed(Exception):
+    def __init__(self, index: int, error: Exception) -> None:
+        self.index, self.error = index, error
 
 
 class EventConsumer:
@@ -140,60 +114,122 @@ class EventConsumer:
                 log.warning("fetch failed", extra={"stream": self._stream}, exc_info=True)
                 await asyncio.sleep(0.5)
                 continue
-            for msg in msgs:
-                await self.process(msg)
+            await self.process_batch(msgs)
         # Unsubscribe before the connection drains: drain() would otherwise wait for late deliveries
         # that nobody will fetch. They are unacked, so the broker redelivers them to another replica.
         with contextlib.suppress(Exception):
             await self._sub.unsubscribe()
 
     async def process(self, msg: Msg) -> None:
+        """Apply one message in a transaction of its own."""
+        await self._apply_alone(self._delivery(msg))
+
+    async def process_batch(self, msgs: list[Msg]) -> None:
+        """Apply messages in their order; runs of first deliveries share one transaction."""
+        run: list[_Delivery] = []
+        for msg in msgs:
+            delivery = self._delivery(msg)
+            if delivery.handler is not None and delivery.attempt == 1:
+                run.append(delivery)
+                continue
+            await self._apply(run)
+            run = []
+            await self._apply_alone(delivery)
+        await self._apply(run)
+
+    def _delivery(self, msg: Msg) -> _Delivery:
+        delivery = _Delivery(msg=msg, attempt=msg.metadata.num_delivered)
         try:
-            envelope = CloudEvent.from_json(msg.data)
-            payload = parse(envelope)
+            delivery.envelope = CloudEvent.from_json(msg.data)
+            delivery.payload = parse(delivery.envelope)
         except Exception as exc:
-            await self._dead_letter(msg, f"undecodable: {exc!r}"[:1000])
+            delivery.undecodable = f"undecodable: {exc!r}"[:1000]
+            return delivery
+        # Filtered subjects can still carry another version of a type: no handler, nothing to apply.
+        delivery.handler = self._registry.get(delivery.envelope.type)
+        return delivery
+
+    async def _apply_alone(self, delivery: _Delivery) -> None:
+        if delivery.undecodable is not None:
+            await self._dead_letter(delivery.msg, delivery.undecodable)
+        elif delivery.handler is None:
+            await delivery.msg.ack()
+        elif delivery.attempt > self._settings.consumer_max_deliver:
+            await self._dead_letter(
+                delivery.msg, "the last attempt did not finish (process died or timed out)"
+            )
+        else:
+            await self._apply([delivery])
+
+    async def _apply(self, batch: list[_Delivery]) -> None:
+        """Apply the batch in one transaction, then ack each message; on failure narrow it down."""
+        if not batch:
             return
-        handler = self._registry.get(envelope.type)
-        if handler is None:  # filtered subjects can still carry another version of a type
-            await msg.ack()
-            return
-        attempt = msg.metadata.num_delivered
-        if attempt > self._settings.consumer_max_deliver:
-            await self._dead_letter(msg, "the last attempt did not finish (process died or timed out)")
-            return
-        tokens = (event_id.set(envelope.id), correlation_id.set(envelope.correlationid))
         started = time.perf_counter()
+        outcomes: list[str] = []
         try:
             async with self._factory() as session:
-                claim = _insert_ignore(
-                    session,
-                    self._processed,
-                    {"consumer": self.durable, "event_id": envelope.id, "processed_at": datetime.now(UTC)},
-                )
-                if (await session.execute(claim)).rowcount:
-                    await handler(payload, session=session, envelope=envelope)
-                    outcome = "applied"
-                else:
-                    outcome = "duplicate"
+                fresh = await self._claim(session, batch)
+                for index, d in enumerate(batch):
+                    assert d.envelope is not None and d.handler is not None
+                    if d.envelope.id not in fresh:
+                        outcomes.append("duplicate")
+                        continue
+                    fresh.discard(d.envelope.id)  # the same event twice in one batch is applied once
+                    with _event_context(d.envelope):
+                        try:
+                            await d.handler(d.payload, session=session, envelope=d.envelope)
+                        except Exception as exc:
+                            raise _HandlerFailed(index, exc) from exc
+                    outcomes.append("applied")
                 await session.commit()
-            await msg.ack()
-            metrics.EVENTS_HANDLED.labels(self._service, envelope.type, outcome).inc()
-            metrics.EVENT_HANDLING.labels(self._service, envelope.type).observe(time.perf_counter() - started)
-        except Exception as exc:
-            metrics.EVENTS_HANDLED.labels(self._service, envelope.type, "failed").inc()
+        except _HandlerFailed as failure:  # rolled back: apply the others without the one that failed
+            await self._apply(batch[: failure.index])
+            await self._failed(batch[failure.index], failure.error)
+            await self._apply(batch[failure.index + 1 :])
+            return
+        except Exception as exc:  # the claim or the commit failed: no message is to blame yet
+            if len(batch) == 1:
+                await self._failed(batch[0], exc)
+            else:
+                for d in batch:
+                    await self._apply([d])
+            return
+        elapsed = time.perf_counter() - started
+        for d, outcome in zip(batch, outcomes, strict=True):
+            await d.msg.ack()
+            assert d.envelope is not None
+            metrics.EVENTS_HANDLED.labels(self._service, d.envelope.type, outcome).inc()
+            metrics.EVENT_HANDLING.labels(self._service, d.envelope.type).observe(elapsed)
+
+    async def _claim(self, session: AsyncSession, batch: list[_Delivery]) -> set[str]:
+        """Record the batch's event ids as processed; returns those not processed before."""
+        now = datetime.now(UTC)
+        ids = list(dict.fromkeys(d.envelope.id for d in batch if d.envelope is not None))
+        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+        t = self._processed
+        claim = (
+            dialect.insert(t)
+            .values([{"consumer": self.durable, "event_id": i, "processed_at": now} for i in ids])
+            .on_conflict_do_nothing()
+            .returning(t.c.event_id)
+        )
+        return set((await session.execute(claim)).scalars())
+
+    async def _failed(self, delivery: _Delivery, exc: Exception) -> None:
+        assert delivery.envelope is not None
+        metrics.EVENTS_HANDLED.labels(self._service, delivery.envelope.type, "failed").inc()
+        attempt = delivery.attempt
+        with _event_context(delivery.envelope):
             if attempt >= self._settings.consumer_max_deliver:
-                log.error("handler failed for the last time", extra={"attempt": attempt}, exc_info=True)
-                await self._dead_letter(msg, f"{type(exc).__name__}: {exc}"[:1000])
+                log.error("handler failed for the last time", extra={"attempt": attempt}, exc_info=exc)
+                await self._dead_letter(delivery.msg, f"{type(exc).__name__}: {exc}"[:1000])
             else:
                 delay = self._settings.backoff_for(attempt)
                 log.warning(
-                    "handler failed, will retry", extra={"attempt": attempt, "delay_s": delay}, exc_info=True
+                    "handler failed, will retry", extra={"attempt": attempt, "delay_s": delay}, exc_info=exc
                 )
-                await msg.nak(delay=delay)
-        finally:
-            event_id.reset(tokens[0])
-            correlation_id.reset(tokens[1])
+                await delivery.msg.nak(delay=delay)
 
     async def _dead_letter(self, msg: Msg, reason: str) -> None:
         meta = msg.metadata
@@ -227,3 +263,13 @@ class EventConsumer:
             )
             await session.commit()
         return result.rowcount or 0
+
+
+@contextlib.contextmanager
+def _event_context(envelope: CloudEvent) -> Iterator[None]:
+    tokens = (event_id.set(envelope.id), correlation_id.set(envelope.correlationid))
+    try:
+        yield
+    finally:
+        event_id.reset(tokens[0])
+        correlation_id.reset(tokens[1])

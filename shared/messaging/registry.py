@@ -1,0 +1,51 @@
+"""Which handler applies which event type, and the table that makes applying an event idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table
+
+from shared.events.catalog import DomainEvent
+
+Handler = Callable[..., Awaitable[None]]
+
+
+def processed_events_table(metadata: MetaData) -> Table:
+    return Table(
+        "processed_events",
+        metadata,
+        Column("consumer", String(100), primary_key=True),
+        Column("event_id", String(64), primary_key=True),
+        Column("processed_at", DateTime(timezone=True), nullable=False, index=True),
+    )
+
+
+class HandlerRegistry:
+    """Which handler applies which event type: explicit, so a reader sees every subscription in one place."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+        self._events: dict[str, type[DomainEvent]] = {}
+
+    def on(self, event_cls: type[DomainEvent]) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            self.add(event_cls, fn)
+            return fn
+
+        return register
+
+    def add(self, event_cls: type[DomainEvent], fn: Handler) -> None:
+        if event_cls.spec.type in self._handlers:
+            raise ValueError(f"{event_cls.__name__} already has a handler")
+        self._handlers[event_cls.spec.type] = fn
+        self._events[event_cls.spec.type] = event_cls
+
+    def get(self, event_type: str) -> Handler | None:
+        return self._handlers.get(event_type)
+
+    def owners(self) -> set[str]:
+        return {cls.spec.owner for cls in self._events.values()}
+
+    def subjects_of(self, owner: str) -> list[str]:
+        return sorted({cls.spec.subject for cls in self._events.values() if cls.spec.owner == owner})
