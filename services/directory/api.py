@@ -42,11 +42,14 @@ async def search_organizations(
     size: list[str] = Query(default=[]),
     sector: list[str] = Query(default=[], description="Sector codes; a family matches its children"),
     market: list[str] = Query(default=[], description="Target market: ISO country or region code"),
+    verified: list[str] = Query(default=[], description="Verification badge: pending, verified, rejected"),
     facets: bool = Query(default=True, description="Also count the matches per facet value"),
     cursor: str | None = None,
     limit: int = Query(default=20, ge=1, le=MAX_PAGE),
 ) -> SearchPageOut:
-    filters = search.SearchFilters(kind=kind, country=country, size=size, sector=sector, market=market)
+    filters = search.SearchFilters(
+        kind=kind, country=country, size=size, sector=sector, market=market, verified=verified
+    )
     page = await search.search(
         session=session, query=q, filters=filters, cursor=cursor, limit=limit, with_facets=facets
     )

@@ -6,7 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from services.directory.schemas import as_utc
 
 
 class CheckupIn(BaseModel):
@@ -23,6 +25,8 @@ class CheckupOut(BaseModel):
     dimension_scores: dict[str, int]
     answers: dict[str, str]
     created_at: datetime
+
+    _utc = field_validator("created_at")(as_utc)
 
 
 class OptionOut(BaseModel):

@@ -7,7 +7,7 @@ get one stable code for oversized text whatever the field.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -92,7 +92,7 @@ class OrganizationIn(ProfileFields):
     kind: OrganizationKind
     name: str = Field(min_length=2)
     country: str | None = Field(
-        default=None, min_length=2, max_length=2, description="ISO 3166-1 alpha-2; only regional bodies omit it"
+        default=None, min_length=2, max_length=2, description="ISO 3166-1 alpha-2; only regional bodies and associations may omit it"
     )
 
     @field_validator("country")
@@ -145,6 +145,16 @@ class OrganizationOut(BaseModel):
     seed_key: str | None
     created_at: datetime
     updated_at: datetime
+
+    @field_validator("created_at", "updated_at")
+    @classmethod
+    def _utc(cls, v: datetime) -> datetime:
+        return as_utc(v)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; they were written in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 class CountryOut(BaseModel):

@@ -15,7 +15,7 @@ class SearchPageOut(BaseModel):
     cursors: list[str] = []
     next_cursor: str | None = None
     facets: dict[str, dict[str, int]] = Field(
-        default_factory=dict, description="kind, country, size, sector, market: value -> matches"
+        default_factory=dict, description="kind, country, size, sector, market, verified: value -> matches"
     )
     total: int | None = Field(default=None, description="How many organizations match (when facets are asked)")
 

@@ -26,6 +26,8 @@ from shared.outbox import record
 from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 from shared.text import fold
 
+# Regional bodies, and regional business associations such as CASME, belong to no one country.
+COUNTRYLESS_KINDS = frozenset({"regional_body", "business_association"})
 
 async def register_organization(
     data: OrganizationIn,
@@ -159,7 +161,7 @@ async def list_countries(*, session: AsyncSession) -> list[Country]:
 
 async def _country(session: AsyncSession, code: str | None, *, kind: str) -> Country | None:
     if code is None:
-        if kind == "regional_body":
+        if kind in COUNTRYLESS_KINDS:
             return None
         raise DomainError("unknown_country", "a country is required (ISO 3166 alpha-2)", details={"country": None})
     country = await session.get(Country, code)

@@ -79,7 +79,7 @@ async def _chunk(
 async def _build(session: AsyncSession, data: OrganizationIn, countries: dict[str, Country]) -> Organization:
     profile.check_length("name", data.name)
     country = countries.get(data.country) if data.country else None
-    if country is None and (data.country or data.kind.value != "regional_body"):
+    if country is None and (data.country or data.kind.value not in service.COUNTRYLESS_KINDS):
         raise DomainError("unknown_country", f"{data.country} is not an ISO 3166 country code")
     org = Organization(
         id=uuid.uuid4(), kind=data.kind.value, name=data.name, name_key=fold(data.name), country=data.country,

@@ -22,7 +22,7 @@ from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 from shared.reference import sectors
 from shared.text import fold
 
-FACETS = ("kind", "country", "size", "sector", "market")
+FACETS = ("kind", "country", "size", "sector", "market", "verified")
 
 
 @dataclass
@@ -32,6 +32,7 @@ class SearchFilters:
     size: list[str] = field(default_factory=list)
     sector: list[str] = field(default_factory=list)
     market: list[str] = field(default_factory=list)
+    verified: list[str] = field(default_factory=list)  # pending | verified | rejected
 
 
 @dataclass
@@ -111,6 +112,8 @@ def _conditions(filters: SearchFilters) -> list[Any]:
         conds.append(Organization.country.in_([c.upper() for c in filters.country]))
     if filters.size:
         conds.append(Organization.size_class.in_(filters.size))
+    if filters.verified:
+        conds.append(Organization.verification_status.in_(filters.verified))
     for facet, values in (("sector", _sector_codes(filters.sector)), ("market", filters.market)):
         if values:
             tagged = select(OrganizationTag.organization_id).where(
@@ -191,7 +194,10 @@ async def search(
 
 
 async def _facets(session: AsyncSession, conds: list[Any], extra: Any) -> tuple[dict[str, dict[str, int]], int]:
-    matched = select(Organization.id, Organization.kind, Organization.country, Organization.size_class)
+    matched = select(
+        Organization.id, Organization.kind, Organization.country, Organization.size_class,
+        Organization.verification_status,
+    )
     if extra is not None:
         matched = matched.select_from(Organization).join(extra, literal(True))
     m = matched.where(*conds).cte("matched")
@@ -199,6 +205,7 @@ async def _facets(session: AsyncSession, conds: list[Any], extra: Any) -> tuple[
         select(literal("kind").label("facet"), m.c.kind.label("value"), func.count().label("n")).group_by(m.c.kind),
         select(literal("country"), m.c.country, func.count()).group_by(m.c.country),
         select(literal("size"), m.c.size_class, func.count()).group_by(m.c.size_class),
+        select(literal("verified"), m.c.verification_status, func.count()).group_by(m.c.verification_status),
         select(OrganizationTag.facet, OrganizationTag.value, func.count())
         .join(m, m.c.id == OrganizationTag.organization_id)
         .group_by(OrganizationTag.facet, OrganizationTag.value),

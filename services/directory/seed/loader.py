@@ -77,17 +77,17 @@ async def load_seed(factory: async_sessionmaker[AsyncSession], progress: Progres
         known = await _keys(session, Organization)
         added = 0
         for i, row in enumerate(rows, start=1):
-            if row["id"] in known:
-                continue
-            try:
-                # Every check runs before anything is added, so a refused row leaves the transaction clean.
-                org = await service.register_organization(
-                    _organization_in(row), session=session, actor=None, seed_key=row["id"], figures=row["figures"]
-                )
-                known[row["id"]] = org.id
-                added += 1
-            except DomainError as exc:
-                report.refused.append(f"{row['id']}: {exc.code} {exc.message}")
+            if row["id"] not in known:
+                try:
+                    # Every check runs before anything is added: a refused row leaves the transaction clean.
+                    org = await service.register_organization(
+                        _organization_in(row), session=session, actor=None, seed_key=row["id"],
+                        figures=row["figures"],
+                    )
+                    known[row["id"]] = org.id
+                    added += 1
+                except DomainError as exc:
+                    report.refused.append(f"{row['id']}: {exc.code} {exc.message}")
             if i % 20 == 0 or i == len(rows):
                 progress(f"organizations: {i}/{len(rows)} read, {added} added")
     report.added["organizations"], report.skipped["organizations"] = added, len(rows) - added

@@ -1,0 +1,94 @@
+"""Search: accent- and case-insensitive in Spanish and English, facets, cursor pagination."""
+
+from __future__ import annotations
+
+from tests.directory.profile_helpers import member, register
+
+
+async def _search(client, **params):  # type: ignore[no-untyped-def]
+    response = await client.get("/organizations/search", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _names(page) -> set[str]:  # type: ignore[no-untyped-def]
+    return {o["name"] for o in page["items"]}
+
+
+async def test_search_ignores_accents_and_case_in_spanish_and_english(directory, signing_keys):
+    headers = await member(directory, signing_keys)
+    await register(
+        directory, headers, name="Artesanías Ñandutí", country="PY", sectors=["handicrafts"],
+        description="Tejidos artesanales de algodón", description_en="Handwoven cotton lace",
+        products=[{"hs_code": "5804", "description_es": "Encajes", "description_en": "Lace"}],
+    )
+    await register(directory, headers, name="Café de Altura", country="CO", sectors=["coffee"],
+                   description="Café especial tostado", description_en="Roasted speciality coffee", products=[])
+    for query in ("artesanias", "ARTESANÍAS", "ñanduti", "NANDUTI", "algodon", "Algodón"):
+        assert _names(await _search(directory, q=query)) == {"Artesanías Ñandutí"}, query
+    for query in ("handwoven", "COTTON", "lace", "handicrafts"):
+        assert _names(await _search(directory, q=query)) == {"Artesanías Ñandutí"}, query
+    for query in ("cafe", "CAFÉ", "coffee", "Roasted", "tostado"):
+        assert _names(await _search(directory, q=query)) == {"Café de Altura"}, query
+    # Sector names in both languages are searchable too, and the country's names.
+    assert _names(await _search(directory, q="artesanía")) == {"Artesanías Ñandutí"}
+    assert _names(await _search(directory, q="paraguay")) == {"Artesanías Ñandutí"}
+    assert _names(await _search(directory, q="nothing like this")) == set()
+
+
+async def test_facets_count_the_matches_and_filters_narrow_them(directory, signing_keys):
+    headers = await member(directory, signing_keys)
+    await register(directory, headers, name="Cacao Uno", country="EC", employees=5, target_markets=["US"])
+    await register(directory, headers, name="Cacao Dos", country="EC", employees=80, target_markets=["europe"])
+    await register(directory, headers, name="Cacao Tres", country="PE", employees=80, target_markets=["US", "DE"])
+    await register(directory, headers, name="Textil Cuatro", country="PE", sectors=["textiles"], products=[],
+                   description="Tejidos", description_en="Fabrics", offers="", seeks="", target_markets=[])
+    page = await _search(directory, q="cacao")
+    assert page["total"] == 3
+    assert page["facets"]["country"] == {"EC": 2, "PE": 1}
+    assert page["facets"]["size"] == {"medium": 2, "micro": 1}
+    assert page["facets"]["market"] == {"US": 2, "DE": 1, "europe": 1}
+    assert page["facets"]["sector"] == {"cacao": 3} and page["facets"]["kind"] == {"sme": 3}
+    assert page["facets"]["verified"] == {"pending": 3}
+    assert (await _search(directory, q="cacao", verified="verified"))["items"] == []
+    assert _names(await _search(directory, q="cacao", country="PE")) == {"Cacao Tres"}
+    assert _names(await _search(directory, q="cacao", size="medium", market="US")) == {"Cacao Tres"}
+    assert _names(await _search(directory, market=["US", "europe"])) == {"Cacao Uno", "Cacao Dos", "Cacao Tres"}
+    # A sector family matches its children.
+    assert _names(await _search(directory, sector="agroindustry")) == {"Cacao Uno", "Cacao Dos", "Cacao Tres"}
+    assert _names(await _search(directory, sector="textiles-apparel", kind="sme")) == {"Textil Cuatro"}
+
+
+async def test_cursor_pagination_walks_every_match_once(directory, signing_keys):
+    headers = await member(directory, signing_keys)
+    for i in range(7):
+        await register(directory, headers, name=f"Exportadora Andina {i}", description="exportadora " * (i + 1))
+    for query in ("exportadora", ""):
+        seen: list[str] = []
+        cursor = None
+        while True:
+            params = {"q": query, "limit": 3, "facets": "false"} | ({"cursor": cursor} if cursor else {})
+            page = await _search(directory, **params)
+            seen += [o["id"] for o in page["items"]]
+            assert len(page["cursors"]) == len(page["items"])
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert len(seen) == len(set(seen)) == 7, query
+
+
+async def test_edits_and_deletions_reach_the_index(directory, signing_keys):
+    headers = await member(directory, signing_keys)
+    org = await register(directory, headers, name="Miel del Sur", sectors=["honey"], products=[],
+                         description="Miel de abejas nativas", description_en="Organic honey")
+    await directory.patch(f"/organizations/{org['id']}", json={"description": "Propóleo y jalea real"}, headers=headers)
+    assert _names(await _search(directory, q="propoleo")) == {"Miel del Sur"}
+    assert _names(await _search(directory, q="abejas")) == set()
+    await directory.delete(f"/organizations/{org['id']}", headers=headers)
+    assert (await _search(directory, q="miel"))["items"] == []
+    assert (await _search(directory, q="miel"))["facets"]["sector"] == {}
+
+
+async def test_a_cursor_that_was_not_issued_is_a_validation_error(directory):
+    response = await directory.get("/organizations/search", params={"q": "x", "cursor": "%%%"})
+    assert response.status_code == 422 and response.json()["error"]["code"] == "validation_error"
