@@ -42,7 +42,7 @@ async def queue_due(*, session: AsyncSession, now: datetime | None = None) -> in
         if not entries:
             continue
         await queue.enqueue_email(
-            session, user_id=user_id, due=now,
+            session, user_id=user_id, due=datetime.now(UTC),
             payload={"digest": mode, "notification_ids": [str(e.notification_id) for e in entries]},
             dedupe=f"digest:{user_id}:{mode}:{slot:%Y%m%d%H}",
         )

@@ -47,6 +47,7 @@ class DeliveryWorker:
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._secret: str | None = None
+        self._secret_lock = asyncio.Lock()
         self._next_digest = 0.0
 
     def wake(self) -> None:
@@ -133,10 +134,12 @@ class DeliveryWorker:
         return Result(delivery, outcome, permanent=outcome.gone)
 
     async def _email(self, delivery: Delivery) -> Result:
+        if self._secret is None:
+            async with self._secret_lock, self._factory() as session:
+                if self._secret is None:
+                    self._secret = await load_secret(session=session, configured=self.settings.unsubscribe_secret)
+                    await session.commit()
         async with self._factory() as session:
-            if self._secret is None:
-                self._secret = await load_secret(session=session, configured=self.settings.unsubscribe_secret)
-                await session.commit()
             message = await messages.build(delivery, session=session, settings=self.settings, secret=self._secret)
         if message is None:
             return Result(delivery, Outcome(False, error="nothing to send"), cancelled="no recipient address")

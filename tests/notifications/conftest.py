@@ -97,9 +97,15 @@ class Notifications:
 
 
 @pytest.fixture
+def notifications_overrides() -> dict[str, Any]:
+    """Settings a test module changes (override this fixture, or parametrize `notifications` indirectly)."""
+    return {}
+
+
+@pytest.fixture
 async def notifications(database_url, nats_server, redis_server, namespace, signing_keys, tmp_path,
-                        request) -> AsyncIterator[Notifications]:  # type: ignore[no-untyped-def]
-    extra = getattr(request, "param", {}) or {}
+                        notifications_overrides, request) -> AsyncIterator[Notifications]:  # type: ignore[no-untyped-def]
+    extra = {**notifications_overrides, **(getattr(request, "param", {}) or {})}
     settings = notifications_settings(database_url, nats_server.url, redis_server.url, namespace,
                                       signing_keys.public, mail_sink_dir=str(tmp_path / "mail"), **extra)
     app = build_app(settings)

@@ -12,6 +12,8 @@ import json
 import secrets
 import uuid
 
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifications.models import ServiceSecret
@@ -23,12 +25,12 @@ _NAME = "unsubscribe"
 async def load_secret(*, session: AsyncSession, configured: str | None) -> str:
     if configured:
         return configured
-    row = await session.get(ServiceSecret, _NAME)
-    if row is None:
-        row = ServiceSecret(name=_NAME, value=secrets.token_urlsafe(32))
-        session.add(row)
-        await session.flush()
-    return row.value
+    # Insert-if-absent then read: replicas (or concurrent senders) racing here all end up with one secret.
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    await session.execute(
+        dialect.insert(ServiceSecret).values(name=_NAME, value=secrets.token_urlsafe(32)).on_conflict_do_nothing()
+    )
+    return (await session.execute(select(ServiceSecret.value).where(ServiceSecret.name == _NAME))).scalar_one()
 
 
 def _b64(raw: bytes) -> str:
