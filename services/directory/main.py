@@ -15,6 +15,7 @@ from services.directory.knowledge_api import router as knowledge_router
 from services.directory.reference import load_countries
 from services.directory.reference_api import router as reference_router
 from services.directory.seed.loader import load_seed
+from services.directory.verification.stale import install_stale_sweep
 from shared.app import create_service_app
 from shared.runtime import ServiceRuntime, ServiceSpec
 
@@ -46,9 +47,11 @@ def build_app(settings: DirectorySettings | None = None) -> FastAPI:
         routers=[router, reference_router, knowledge_router, *ACCOUNTS_ROUTERS],
         on_start=[load_reference_data, load_seed_data],
     )
-    return create_service_app(
+    app = create_service_app(
         spec, title="Consorcia directory", description="Organizations, people, consortia and reference data."
     )
+    install_stale_sweep(app)
+    return app
 
 
 app = build_app()
