@@ -33,14 +33,19 @@ class System:
 
 
 @pytest.fixture(scope="session")
-def system(nats_server, redis_server, tmp_path_factory) -> Iterator[System]:  # type: ignore[no-untyped-def]
+def system(nats_server, redis_server, tmp_path_factory, signing_keys) -> Iterator[System]:  # type: ignore[no-untyped-def]
     workdir = tmp_path_factory.mktemp("system")
+    # The same key contract as `make run`: the gateway signs, every service verifies (docs/accounts.md).
+    (workdir / "jwt-private.pem").write_text(signing_keys.private)
+    (workdir / "jwt-public.pem").write_text(signing_keys.public)
     ports = {name: free_port() for name in (*SERVICES, "gateway")}
     system = System(urls={n: f"http://127.0.0.1:{p}" for n, p in ports.items()}, logs=workdir)
     env = os.environ | {
         "CONSORCIA_NATS_URL": nats_server.url,
         "CONSORCIA_REDIS_URL": redis_server.url,
         "CONSORCIA_NAMESPACE": unique_namespace(),
+        "CONSORCIA_JWT_PUBLIC_KEY_FILE": str(workdir / "jwt-public.pem"),
+        "CONSORCIA_GATEWAY_JWT_PRIVATE_KEY_FILE": str(workdir / "jwt-private.pem"),
         **{f"CONSORCIA_{s.upper()}_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / s}.db" for s in SERVICES},
         **{f"CONSORCIA_GATEWAY_{s.upper()}_URL": system.urls[s] for s in SERVICES},
     }
