@@ -186,13 +186,14 @@ async def test_without_smtp_mail_lands_in_the_sink_that_the_mailbox_command_list
     await n.publish(mention(user))
     folder = Path(n.settings.mail_sink_dir or "")
     await eventually(lambda: _has_mail(folder))
-    out = subprocess.run([sys.executable, "-m", "services.notifications.mailbox", "--dir", str(folder)],
+    out = subprocess.run([sys.executable, "-m", "services.notifications.mailbox", "--dir", str(folder)],  # noqa: ASYNC221
                          capture_output=True, text=True, check=True).stdout
     assert "Te mencionaron en el foro" in out and "sink@example.org" in out
-    shown = subprocess.run([sys.executable, "-m", "services.notifications.mailbox", "--dir", str(folder), "show", "1"],
+    command = [sys.executable, "-m", "services.notifications.mailbox", "--dir", str(folder), "show", "1"]
+    shown = subprocess.run(command,  # noqa: ASYNC221
                            capture_output=True, text=True, check=True).stdout
     assert "Subject: Te mencionaron en el foro" in shown and "Hola Persona" in shown
 
 
 async def _has_mail(folder: Path) -> bool:
-    return any(folder.glob("*.eml"))
+    return any(folder.glob("*.eml"))  # noqa: ASYNC240
