@@ -13,11 +13,17 @@ from sqlalchemy import select
 
 from services.forum.config import ForumSettings
 from services.forum.main import build_app
-from services.forum.models import processed_events
+from services.forum.models import outbox, processed_events
 from shared.auth import Principal, TokenIssuer, generate_keypair
 from shared.events.catalog import DomainEvent
 from shared.events.directory import UserRegistered
-from tests.infra import eventually, serve_in_process
+from tests.infra import (
+    create_pg_database,
+    drop_pg_database,
+    eventually,
+    serve_in_process,
+    unique_namespace,
+)
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +87,20 @@ class ForumHarness:
 
         await eventually(applied, timeout=15)
 
+    async def events(self, type_suffix: str) -> list[dict]:
+        """Payloads of this service's outbox rows whose type contains the suffix (e.g. 'post.created')."""
+        import json
+
+        runtime = self.app.state.runtime  # type: ignore[attr-defined]
+        async with runtime.session_factory() as session:
+            rows = (
+                await session.execute(select(outbox.c.type, outbox.c.payload).order_by(outbox.c.seq))
+            ).all()
+        return [json.loads(r.payload)["data"] for r in rows if f".{type_suffix}." in r.type]
+
+    async def space(self, slug: str, who: Person | None = None) -> dict:
+        return next(s for s in await self.ok("GET", "/spaces", who) if s["slug"] == slug)
+
     async def call(self, method: str, path: str, who: Person | None = None, **kwargs):  # type: ignore[no-untyped-def]
         headers = who.headers if who else {}
         return await self.client.request(method, path, headers=headers, **kwargs)
@@ -110,10 +130,34 @@ def forum_settings(
     )
 
 
-@pytest.fixture
-async def forum(database_url, nats_server, redis_server, namespace, keypair) -> AsyncIterator[ForumHarness]:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+async def forum_database(request, tmp_path_factory) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
+    """One database per test module on each engine: forum's tests isolate their data by creating their
+    own people, threads and spaces, so they share the (slow to start) service within a module."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('forum') / 'forum.db'}"
+        return
+    url = await create_pg_database()
+    try:
+        yield url
+    finally:
+        await drop_pg_database(url)
+
+
+@pytest.fixture(scope="module")
+def forum_overrides() -> dict:
+    """Settings a test module wants changed (override this fixture in the module)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+async def forum(
+    forum_database, nats_server, redis_server, keypair, forum_overrides
+) -> AsyncIterator[ForumHarness]:  # type: ignore[no-untyped-def]
     private, public = keypair
-    settings = forum_settings(database_url, nats_server.url, redis_server.url, namespace, public)
+    settings = forum_settings(
+        forum_database, nats_server.url, redis_server.url, unique_namespace(), public, **forum_overrides
+    )
     app = build_app(settings)
     async with serve_in_process(app) as client:
         yield ForumHarness(client=client, app=app, settings=settings, issuer=TokenIssuer(private))

@@ -124,12 +124,11 @@ async def list_threads(
         except (ValueError, IndexError, TypeError):
             raise DomainError("validation_error", "the cursor is not one this API issued") from None
         moment = moment.replace(tzinfo=None) if session.bind.dialect.name == "sqlite" else moment
+        same_pin = Thread.pinned.is_(True) if pinned else Thread.pinned.is_(False)
+        later = or_(Thread.last_post_at < moment, and_(Thread.last_post_at == moment, Thread.id > last_id))
+        # Pinned threads come first: after a pinned cursor every unpinned thread still follows.
         query = query.where(
-            or_(
-                Thread.pinned < pinned,
-                and_(Thread.pinned == pinned, Thread.last_post_at < moment),
-                and_(Thread.pinned == pinned, Thread.last_post_at == moment, Thread.id > last_id),
-            )
+            or_(and_(same_pin, later), Thread.pinned.is_(False)) if pinned else and_(same_pin, later)
         )
     query = query.order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id).limit(limit + 1)
     rows = list((await session.execute(query)).scalars())
