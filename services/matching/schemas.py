@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,13 +21,13 @@ class OrganizationProjectionOut(BaseModel):
     applied_at: datetime
 
 
-class MatchType(str, Enum):
+class MatchType(StrEnum):
     partner = "partner"
     supplier = "supplier"
     inter_consortium = "inter_consortium"
 
 
-class Response(str, Enum):
+class Response(StrEnum):
     accepted = "accepted"
     declined = "declined"
 

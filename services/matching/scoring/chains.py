@@ -141,3 +141,13 @@ def supply_links(supplier_codes: list[str], buyer_codes: list[str]) -> list[tupl
         if pairs:
             links.append((chain, *pairs[0]))
     return links
+
+
+def links_between(supplier, buyer) -> list[tuple[Chain, str, str]]:  # type: ignore[no-untyped-def]
+    """supply_links for two profiles, using the chain keys they precomputed (the fast path)."""
+    links = []
+    for key in sorted(supplier.supplies & buyer.buys):
+        pairs = [(s, b) for s in supplier.inputs_by_chain[key] for b in buyer.outputs_by_chain[key] if s[:4] != b[:4]]
+        if pairs:
+            links.append((BY_KEY[key], *pairs[0]))
+    return links

@@ -17,12 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from services.matching.scoring import text
-from services.matching.scoring.index import _CHAIN_BIT, _SECTOR_BIT, _mask
+from services.matching.scoring.index import _CHAIN_BIT
 from services.matching.scoring.profile import Profile
-from services.matching.scoring.score import PARTNER, WEIGHTS, Scorer, competing_headings
+from services.matching.scoring.score import PARTNER, WEIGHTS, Scorer
 from shared.reference import sectors as taxonomy
-
-_FAMILY_OF_BIT = {b: taxonomy()[c].family for c, b in _SECTOR_BIT.items()}
 
 
 @dataclass
@@ -50,19 +48,26 @@ def affinity(pool: list[Profile], idf) -> tuple[np.ndarray, np.ndarray]:  # type
     """(W, C): pairwise partner-like affinity in [0, 1] and the direct-competitor conflicts."""
     n = len(pool)
     w = WEIGHTS[PARTNER]
-    sec = np.array([_mask(_SECTOR_BIT[s] for s in p.sectors if s in _SECTOR_BIT) for p in pool], np.uint64)
-    fam = np.array([_mask(_SECTOR_BIT[s] for s in taxonomy() if taxonomy()[s].family in p.families) for p in pool],
-                   np.uint64)
-    sup = np.array([_mask(_CHAIN_BIT[k] for k in p.supplies) for p in pool], np.uint64)
-    buy = np.array([_mask(_CHAIN_BIT[k] for k in p.buys) for p in pool], np.uint64)
-    sector = np.where((sec[:, None] & sec[None, :]) != 0, 1.0,
-                      np.where((fam[:, None] & sec[None, :]) != 0, 0.75, 0.0)).astype(np.float32)
-    linked = (((sup[:, None] & buy[None, :]) | (buy[:, None] & sup[None, :])) != 0)
+    def onehot(keys_of, vocabulary) -> np.ndarray:  # type: ignore[no-untyped-def]
+        pos = {k: i for i, k in enumerate(vocabulary)}
+        m = np.zeros((n, max(1, len(pos))), np.float32)
+        for r, p in enumerate(pool):
+            m[r, [pos[k] for k in keys_of(p) if k in pos]] = 1.0
+        return m
+
+    codes = sorted(taxonomy())
+    sec, fam = onehot(lambda p: p.sectors, codes), onehot(lambda p: p.families, sorted({s.family for s in taxonomy().values()}))
+    chain_keys = sorted(_CHAIN_BIT)
+    sup, buy = onehot(lambda p: p.supplies, chain_keys), onehot(lambda p: p.buys, chain_keys)
+    sector = np.where(sec @ sec.T > 0, np.float32(1.0), np.where(fam @ fam.T > 0, np.float32(0.75), np.float32(0.0)))
+    link = sup @ buy.T
+    linked = (link + link.T) > 0
     has = np.array([bool(p.headings) for p in pool])
-    complement = np.where(has[:, None] & has[None, :] & ((sector >= 0.75) | linked), 1.0, 0.5 * sector)
-    size_idx = np.array([-1 if p.size_index is None else p.size_index for p in pool])
+    complement = np.where(has[:, None] & has[None, :] & ((sector >= 0.75) | linked), np.float32(1.0), 0.5 * sector)
+    size_idx = np.array([-1 if p.size_index is None else p.size_index for p in pool], np.int8)
     d = np.minimum(np.abs(size_idx[:, None] - size_idx[None, :]), 3)
-    size = np.where((size_idx[:, None] < 0) | (size_idx[None, :] < 0), 0.4, np.array([1.0, 0.4, 0.0, 0.0])[d])
+    size = np.where((size_idx[:, None] < 0) | (size_idx[None, :] < 0), np.float32(0.4),
+                    np.array([1.0, 0.4, 0.0, 0.0], np.float32)[d])
     chk = np.array([np.nan if p.checkup is None else p.checkup for p in pool], np.float32)
     ready = np.nan_to_num(np.clip(1 - np.abs(chk[:, None] - chk[None, :]) / 40.0, 0, 1), nan=0.4)
     markets_list = sorted({m for p in pool for m in p.markets})
@@ -73,11 +78,11 @@ def affinity(pool: list[Profile], idf) -> tuple[np.ndarray, np.ndarray]:  # type
     count = mk.sum(1)
     shared = mk @ mk.T
     denom = np.maximum(np.minimum(count[:, None], count[None, :]), 1)
-    markets = np.where(shared > 0, np.minimum(1.0, 0.6 + 0.4 * shared / denom), 0.0)
-    markets = np.where((count[:, None] == 0) | (count[None, :] == 0), 0.1, markets)
-    cty = np.array([hash(p.country) for p in pool])
-    area = np.array([hash(p.area) for p in pool])
-    proximity = np.where(cty[:, None] == cty[None, :], 0.9, np.where(area[:, None] == area[None, :], 0.6, 0.2))
+    markets = np.where(shared > 0, np.minimum(np.float32(1.0), 0.6 + 0.4 * shared / denom), np.float32(0.0))
+    markets = np.where((count[:, None] == 0) | (count[None, :] == 0), np.float32(0.1), markets)
+    cty = onehot(lambda p: [p.country], sorted({p.country for p in pool}))
+    area = onehot(lambda p: [p.area], sorted({p.area or "" for p in pool}))
+    proximity = np.where(cty @ cty.T > 0, np.float32(0.9), np.where(area @ area.T > 0, np.float32(0.6), np.float32(0.2)))
     txt, offer_seek = _text(pool, idf)
     score = (w["sector"] * sector + w["complementarity"] * complement + w["size"] * size
              + w["readiness"] * ready + w["markets"] * markets + w["proximity"] * proximity
@@ -85,16 +90,23 @@ def affinity(pool: list[Profile], idf) -> tuple[np.ndarray, np.ndarray]:  # type
     gate = (sector >= 0.75) | linked | (offer_seek >= 0.2)
     score = np.where(gate, score, 0.3 * score).astype(np.float32)
     np.fill_diagonal(score, 0.0)
-    conflict = np.zeros((n, n), bool)
+    # Direct competitors: a shared HS heading, and markets that overlap (or are unknown on a side).
     heads = sorted({h for p in pool for h in p.headings})
+    conflict = np.zeros((n, n), bool)
     if heads:
         hi = {h: i for i, h in enumerate(heads)}
         hm = np.zeros((n, len(heads)), np.float32)
         for r, p in enumerate(pool):
             hm[r, [hi[h] for h in p.headings]] = 1.0
-        for i, j in zip(*np.nonzero(np.triu(hm @ hm.T, 1) > 0), strict=True):
-            if competing_headings(pool[i], pool[j]):
-                conflict[i, j] = conflict[j, i] = True
+        regions = sorted({r for p in pool for r in p.market_regions})
+        ri = {x: i for i, x in enumerate(regions)}
+        rm = np.zeros((n, max(1, len(regions))), np.float32)
+        for r, p in enumerate(pool):
+            rm[r, [ri[x] for x in p.market_regions]] = 1.0
+        unknown = count == 0
+        overlap = (shared > 0) | ((rm @ rm.T) > 0) | unknown[:, None] | unknown[None, :]
+        conflict = ((hm @ hm.T) > 0) & overlap
+        np.fill_diagonal(conflict, False)
     return score, conflict
 
 
@@ -166,29 +178,40 @@ def form(pool: list[Profile], *, min_size: int = 7, max_size: int = 10, scorer: 
 
 
 def _refine(groups: list[list[int]], W: np.ndarray, C: np.ndarray, lo: int, hi: int, passes: int = 3) -> list[list[int]]:
-    if len(groups) < 2:
+    """Move members to a group they fit better; group sums and conflicts are kept as n x k matrices."""
+    k = len(groups)
+    if k < 2:
         return groups
+    n = W.shape[0]
+    where = np.full(n, -1)
+    for g, members in enumerate(groups):
+        where[members] = g
+    M = np.zeros((n, k), np.float32)
+    M[where >= 0, where[where >= 0]] = 1.0
+    S, K = W @ M, C.astype(np.float32) @ M
+    sizes = M.sum(0)
     for _ in range(passes):
         moved = False
-        for gi, g in enumerate(groups):
-            for i in list(g):
-                if len(g) <= lo:
-                    break
-                here = W[i, [j for j in g if j != i]].mean()
-                best, target = here, None
-                for hi_, h in enumerate(groups):
-                    if hi_ == gi or len(h) >= hi or C[i, h].any():
-                        continue
-                    there = W[i, h].mean()
-                    if there > best + 1e-6:
-                        best, target = there, h
-                if target is not None:
-                    g.remove(i)
-                    target.append(i)
-                    moved = True
+        for i in np.nonzero(where >= 0)[0]:
+            g = where[i]
+            if sizes[g] <= lo:
+                continue
+            here = S[i, g] / (sizes[g] - 1)
+            there = np.where((sizes < hi) & (K[i] == 0), S[i] / np.maximum(sizes, 1), -1.0)
+            there[g] = -1.0
+            h = int(np.argmax(there))
+            if there[h] > here + 1e-6:
+                S[:, g] -= W[:, i]
+                S[:, h] += W[:, i]
+                K[:, g] -= C[:, i]
+                K[:, h] += C[:, i]
+                sizes[g] -= 1
+                sizes[h] += 1
+                where[i] = h
+                moved = True
         if not moved:
             break
-    return groups
+    return [list(np.nonzero(where == g)[0]) for g in range(k)]
 
 
 def _place_leftovers(groups: list[list[int]], leftovers: list[int], W: np.ndarray, C: np.ndarray, hi: int) -> list[int]:

@@ -37,6 +37,7 @@ _ES = {
 }
 
 
+@lru_cache(maxsize=4096)
 def region_of(code: str | None) -> str | None:
     if not code:
         return None

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from services.matching.scoring import chains
-from services.matching.scoring.geography import REGION_NAMES, region_of
+from services.matching.scoring.geography import REGION_NAMES
 from services.matching.scoring.profile import Profile
 from services.matching.scoring.score import INTER_CONSORTIUM, PARTNER, SUPPLIER, WEIGHTS, Scorer, Suggestion
 from shared.reference import sectors as taxonomy
@@ -42,7 +42,7 @@ def _mask(bits: Iterable[int]) -> int:
 
 
 class CandidateIndex:
-    def __init__(self, capacity: int = 1024, shortlist: int = 60) -> None:
+    def __init__(self, capacity: int = 1024, shortlist: int = 40) -> None:
         self.shortlist = shortlist
         self.profiles: dict[uuid.UUID, Profile] = {}
         self.rows: dict[uuid.UUID, int] = {}
@@ -54,7 +54,11 @@ class CandidateIndex:
         self.df: Counter[str] = Counter()
         self._countries: dict[str, int] = {}
         self._markets: dict[str, int] = {}
-        self.scorer = Scorer(self.idf)
+        # IDF moves with every put; cached TF-IDF vectors are refreshed once it has moved by about 1%.
+        self.generation, self._since = 0, 0
+        self._idf: dict[str, float] = {}
+        self._idf_generation = -1
+        self.scorer = Scorer(self.idf, lambda: self.generation)
         self._alloc(capacity)
 
     def _alloc(self, n: int) -> None:
@@ -85,6 +89,9 @@ class CandidateIndex:
             self.df.subtract(set(old.text_terms) | set(old.seeks_terms))
         self.profiles[profile.id] = profile
         self.df.update(set(profile.text_terms) | set(profile.seeks_terms))
+        self._since += 1
+        if self._since >= max(1, len(self.profiles) // 100):
+            self.generation, self._since = self.generation + 1, 0
         row = self.rows.get(profile.id)
         if row is None:
             if self.free:
@@ -140,7 +147,13 @@ class CandidateIndex:
         self.declined.add(pair_key(a, b))
 
     def idf(self, term: str) -> float:
-        return math.log((1 + len(self.profiles)) / (1 + max(0, self.df.get(term, 0)))) + 1.0
+        if self._idf_generation != self.generation:
+            self._idf, self._idf_generation = {}, self.generation
+        value = self._idf.get(term)
+        if value is None:
+            value = math.log((1 + len(self.profiles)) / (1 + max(0, self.df.get(term, 0)))) + 1.0
+            self._idf[term] = value
+        return value
 
     # Reading ------------------------------------------------------------------------------------
     def get(self, organization_id: uuid.UUID) -> Profile | None:

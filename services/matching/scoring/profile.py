@@ -60,6 +60,10 @@ class Profile:
     codes: tuple[str, ...] = field(init=False)
     supplies: frozenset[str] = field(init=False)  # chain keys whose inputs it makes
     buys: frozenset[str] = field(init=False)  # chain keys whose outputs it makes
+    inputs_by_chain: dict[str, list[str]] = field(init=False)  # chain key -> its codes that feed the chain
+    outputs_by_chain: dict[str, list[str]] = field(init=False)  # chain key -> its codes the chain makes
+    market_regions: frozenset[str] = field(init=False)
+    offer_terms: Counter[str] = field(init=False)  # what it offers: products and offers text
 
     def __post_init__(self) -> None:
         known = taxonomy()
@@ -67,16 +71,20 @@ class Profile:
         self.codes = tuple(p.code for p in self.products if p.code)
         self.headings = frozenset(h for p in self.products if (h := p.heading))
         self.chapters = frozenset(c[:2] for c in self.codes)
-        self.supplies = frozenset(ch.key for c in self.codes for ch in chains.chains_fed_by(c))
-        self.buys = frozenset(ch.key for c in self.codes for ch in chains.chains_feeding(c))
+        self.inputs_by_chain, self.outputs_by_chain = {}, {}
+        for c in self.codes:
+            for ch in chains.chains_fed_by(c):
+                self.inputs_by_chain.setdefault(ch.key, []).append(c)
+            for ch in chains.chains_feeding(c):
+                self.outputs_by_chain.setdefault(ch.key, []).append(c)
+        self.supplies = frozenset(self.inputs_by_chain)
+        self.buys = frozenset(self.outputs_by_chain)
+        self.market_regions = frozenset(r for m in self.markets if (r := region_of(m)))
+        self.offer_terms = self.offers_terms + self.product_terms
 
     @property
     def size_index(self) -> int | None:
         return SIZE_CLASSES.index(self.size) if self.size in SIZE_CLASSES else None
-
-    @property
-    def market_regions(self) -> frozenset[str]:
-        return frozenset(r for m in self.markets if (r := region_of(m)))
 
     def product_label(self, code: str) -> str:
         for p in self.products:
@@ -91,7 +99,7 @@ class Profile:
 
     @property
     def text_terms(self) -> Counter[str]:
-        return self.product_terms + self.offers_terms
+        return self.offer_terms
 
     @classmethod
     def from_event(cls, data: dict[str, Any], members: frozenset[uuid.UUID] = frozenset()) -> Profile:

@@ -63,8 +63,10 @@ def competing_headings(a: Profile, b: Profile) -> list[str]:
 
 
 class Scorer:
-    def __init__(self, idf: Callable[[str], float] = lambda _t: 1.0) -> None:
+    def __init__(self, idf: Callable[[str], float] = lambda _t: 1.0, generation: Callable[[], int] = lambda: 0) -> None:
         self.idf = idf
+        self.generation = generation
+        self._vectors: dict[tuple, tuple] = {}
 
     # Components -------------------------------------------------------------------------------
     @staticmethod
@@ -113,14 +115,24 @@ class Scorer:
             return 0.6, reasons.area(a.area, 0.0)
         return 0.2, None
 
-    def vector(self, counts) -> dict[str, float]:  # type: ignore[no-untyped-def]
-        return text.tfidf(counts, self.idf)
+    def vector(self, p: Profile, kind: str) -> dict[str, float]:
+        """TF-IDF of one of a profile's texts, cached until the IDF table has moved on (``generation``)."""
+        counts = {"offer": p.offer_terms, "seeks": p.seeks_terms, "text": p.text_terms}[kind]
+        key = (p.id, kind)
+        hit = self._vectors.get(key)
+        if hit is not None and hit[0] is counts and hit[1] == self.generation():
+            return hit[2]
+        vec = text.tfidf(counts, self.idf)
+        if len(self._vectors) > 200_000:
+            self._vectors.clear()
+        self._vectors[key] = (counts, self.generation(), vec)
+        return vec
 
     def offer_seek(self, a: Profile, b: Profile, *, one_way: bool = False) -> tuple[float, list[str]]:
         best, words = 0.0, []
         pairs = [(a, b)] if one_way else [(a, b), (b, a)]
         for offerer, seeker in pairs:
-            va, vb = self.vector(offerer.offers_terms + offerer.product_terms), self.vector(seeker.seeks_terms)
+            va, vb = self.vector(offerer, "offer"), self.vector(seeker, "seeks")
             sim = text.cosine(va, vb)
             if sim > best:
                 best = sim
@@ -128,7 +140,7 @@ class Scorer:
         return best, words
 
     def text_similarity(self, a: Profile, b: Profile) -> tuple[float, list[str]]:
-        va, vb = self.vector(a.text_terms), self.vector(b.text_terms)
+        va, vb = self.vector(a, "text"), self.vector(b, "text")
         return text.cosine(va, vb), list(dict.fromkeys(a.words.get(t, t) for t in text.shared_words(va, vb, 6)))[:3]
 
     # Match types ------------------------------------------------------------------------------
@@ -137,7 +149,7 @@ class Scorer:
             return None
         w = WEIGHTS[PARTNER]
         sector, sector_reason = self.sector(a, b)
-        links = chains.supply_links(list(a.codes), list(b.codes)) or chains.supply_links(list(b.codes), list(a.codes))
+        links = chains.links_between(a, b) or chains.links_between(b, a)
         offer_seek, os_words = self.offer_seek(a, b)
         if sector < 0.75 and not links and offer_seek < 0.2:
             return None  # not the same value chain: nothing to build an export offer on together
@@ -164,7 +176,7 @@ class Scorer:
     def supplier(self, supplier: Profile, buyer: Profile) -> Suggestion | None:
         if supplier.id == buyer.id or supplier.kind != "sme" or buyer.kind != "sme":
             return None
-        links = chains.supply_links(list(supplier.codes), list(buyer.codes))
+        links = chains.links_between(supplier, buyer)
         if not links:
             return None
         w = WEIGHTS[SUPPLIER]
@@ -196,7 +208,7 @@ class Scorer:
         w = WEIGHTS[INTER_CONSORTIUM]
         sector, sector_reason = self.sector(a, b)
         shared_lines = a.headings & b.headings
-        links = chains.supply_links(list(a.codes), list(b.codes)) or chains.supply_links(list(b.codes), list(a.codes))
+        links = chains.links_between(a, b) or chains.links_between(b, a)
         lines = 1.0 if shared_lines or links else (0.5 if a.chapters & b.chapters else 0.0)
         txt, txt_words = self.text_similarity(a, b)
         if sector == 0.0 and lines == 0.0 and txt < 0.2:

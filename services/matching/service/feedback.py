@@ -9,7 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.matching.matcher import Matcher
-from services.matching.models import DeclinedPair, Introduction, Match, MatchFeedback, OrganizationManager, outbox
+from services.matching.models import (
+    DeclinedPair,
+    Introduction,
+    Match,
+    MatchFeedback,
+    OrganizationManager,
+    outbox,
+)
 from services.matching.service.matches import get_match
 from shared.auth import Principal, Role
 from shared.errors import DomainError

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.matching.matcher import Matcher
 from services.matching.models import FormationProposal, outbox
+from services.matching.schemas import FormationIn
 from services.matching.scoring.formation import form
 from services.matching.scoring.profile import Profile
-from services.matching.schemas import FormationIn
 from shared.auth import Principal, Role
 from shared.errors import DomainError, NotFound
 from shared.events.matching import FormationProposed
