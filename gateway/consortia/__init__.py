@@ -1,0 +1,1 @@
+"""Consortia, memberships, verification and people in GraphQL (directory's community side)."""
