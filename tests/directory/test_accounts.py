@@ -119,3 +119,11 @@ async def test_an_agency_officer_needs_an_agency(directory, signing_keys):
         url, json={"roles": ["agency_officer"], "agency_id": agency["id"]}, headers=headers
     )
     assert response.status_code == 200 and response.json()["agency_id"] == agency["id"]
+
+
+async def test_the_operator_command_makes_the_first_admin(directory, database_url):
+    from services.directory.accounts.admin import grant
+
+    account = await sign_up(directory, "first@example.org")
+    assert await grant("First@example.org", ["admin"], database_url=database_url) == ["admin", "member"]
+    assert account["roles"] == ["member"]

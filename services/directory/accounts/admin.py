@@ -19,8 +19,10 @@ from shared.auth import Role
 from shared.db import create_engine, create_session_factory, unit_of_work
 
 
-async def grant(email: str, roles: list[str], agency_id: uuid.UUID | None) -> list[str]:
-    engine = create_engine(get_settings().database_url)
+async def grant(
+    email: str, roles: list[str], agency_id: uuid.UUID | None = None, *, database_url: str | None = None
+) -> list[str]:
+    engine = create_engine(database_url or get_settings().database_url)
     try:
         async with unit_of_work(create_session_factory(engine)) as session:
             user = (
