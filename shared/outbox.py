@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 
 from nats.js import JetStreamContext
@@ -37,6 +38,7 @@ from shared.events.catalog import DomainEvent
 from shared.logging import correlation_id
 
 log = logging.getLogger(__name__)
+OUTAGE_REPORT_INTERVAL_S = 60.0
 # SQLite only autoincrements an INTEGER PRIMARY KEY.
 _Seq = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -98,6 +100,11 @@ class OutboxRelay:
         self._stopping = False
         self._sqlite = is_sqlite(str(session_factory.kw["bind"].url))
         self._last_cleanup = datetime.min.replace(tzinfo=UTC)
+        # An outage is reported when it starts, then once a minute, then when it ends: a broker that is
+        # away for an hour must not write a warning every cycle.
+        self._failing_since: float | None = None
+        self._last_report = 0.0
+        self._failed_cycles = 0
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -112,8 +119,8 @@ class OutboxRelay:
                 while not self._stopping and await self.publish_batch() >= self._settings.outbox_batch:
                     pass
                 await self._cleanup()
-            except Exception:  # a broker or database hiccup: keep the rows, try again on the next tick
-                log.exception("outbox relay cycle failed")
+            except Exception as exc:  # a broker or database hiccup: keep the rows, try again on the next tick
+                self._report(acked=0, failed={0: repr(exc)}, exc=exc)
             try:
                 await asyncio.wait_for(self._wakeup.wait(), self._settings.outbox_poll_interval_s)
             except TimeoutError:
@@ -132,6 +139,7 @@ class OutboxRelay:
             )
             rows = (await session.execute(query)).all()
             if not rows:
+                self._report(acked=0, failed={})
                 return 0
             if self._sqlite:
                 await session.rollback()  # don't hold a read snapshot across network I/O
@@ -140,18 +148,43 @@ class OutboxRelay:
             if acked:
                 await session.execute(update(t).where(t.c.seq.in_(acked)).values(published_at=now))
             if failed:
+                reason = next(iter(failed.values()))[:2000]
                 await session.execute(
-                    update(t).where(t.c.seq.in_(list(failed))).values(attempts=t.c.attempts + 1)
+                    update(t)
+                    .where(t.c.seq.in_(list(failed)))
+                    .values(attempts=t.c.attempts + 1, last_error=reason)
                 )
-                for seq, reason in list(failed.items())[:1]:
-                    await session.execute(update(t).where(t.c.seq == seq).values(last_error=reason[:2000]))
             await session.commit()
         metrics.OUTBOX_PUBLISHED.labels(self._service).inc(len(acked))
-        if failed:
-            log.warning(
-                "outbox publish failed", extra={"failed": len(failed), "reason": next(iter(failed.values()))}
-            )
+        self._report(acked=len(acked), failed=failed)
         return len(acked)
+
+    def _report(self, *, acked: int, failed: dict[int, str], exc: Exception | None = None) -> None:
+        now = time.monotonic()
+        if failed:
+            self._failed_cycles += 1
+            reason = next(iter(failed.values()))
+            if self._failing_since is None:
+                self._failing_since = self._last_report = now
+                log.warning(
+                    "outbox publish failing; will keep retrying", extra={"reason": reason}, exc_info=exc
+                )
+            elif now - self._last_report >= OUTAGE_REPORT_INTERVAL_S:
+                self._last_report = now
+                log.warning(
+                    "outbox publish still failing",
+                    extra={
+                        "for_s": round(now - self._failing_since),
+                        "failed_cycles": self._failed_cycles,
+                        "reason": reason,
+                    },
+                )
+        elif self._failing_since is not None:
+            log.info(
+                "outbox publish recovered",
+                extra={"after_s": round(now - self._failing_since, 1), "failed_cycles": self._failed_cycles},
+            )
+            self._failing_since, self._failed_cycles = None, 0
 
     async def _publish(self, rows: list) -> tuple[list[int], dict[int, str]]:
         # Pipelined: all messages leave at once and their acks are awaited together. One connection
