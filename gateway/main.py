@@ -54,6 +54,7 @@ def build_app(settings: GatewaySettings | None = None, schema: strawberry.Schema
     )
     app = FastAPI(title="Consorcia gateway", version="0.1.0", lifespan=lifespan)
     app.state.live = live
+    app.state.settings = settings  # subscriptions derive their NATS subjects (namespace) from it
     app.state.rate_limiter = RateLimiter(settings, cache, verifier) if settings.rate_limit_enabled else None
     app.include_router(graphql, prefix="/graphql")
     if settings.cors_origin_list:

@@ -11,15 +11,21 @@ from gateway.consortia.schema import ConsortiumMutation, ConsortiumQuery
 from gateway.directory.schema import DirectoryMutation, DirectoryQuery
 from gateway.errors import ConflictError, NotFoundError, PermissionError, ValidationError
 from gateway.limits import schema_extensions
+from gateway.notifications.schema import NotificationsMutation, NotificationsQuery, NotificationsSubscription
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(DirectoryQuery, AuthQuery, ConsortiumQuery):
+class Query(DirectoryQuery, AuthQuery, ConsortiumQuery, NotificationsQuery):
     pass
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(DirectoryMutation, AuthMutation, ConsortiumMutation):
+class Mutation(DirectoryMutation, AuthMutation, ConsortiumMutation, NotificationsMutation):
+    pass
+
+
+@strawberry.type(description="Everything a client can watch live (graphql-transport-ws).")
+class Subscription(NotificationsSubscription):
     pass
 
 
@@ -27,6 +33,7 @@ def build_schema(settings: GatewaySettings | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[ValidationError, NotFoundError, ConflictError, PermissionError],
         config=StrawberryConfig(auto_camel_case=True),
         # Limits, caches and error masking: gateway/limits/ (docs/graphql.md).

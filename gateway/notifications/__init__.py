@@ -1,0 +1,1 @@
+"""Notifications's part of the schema: inbox, subscriptions, preferences, webhooks, the live feed."""
