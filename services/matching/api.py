@@ -17,7 +17,7 @@ from services.matching.schemas import (
     RespondIn,
 )
 from shared.app import Session
-from shared.auth import CurrentUser
+from shared.auth import CurrentUser, Role
 from shared.pagination import MAX_PAGE, Page
 
 router = APIRouter()
@@ -36,20 +36,23 @@ async def get_projection(organization_id: uuid.UUID, session: Session) -> Organi
 @router.get("/organizations/{organization_id}/matches", response_model=Page[MatchOut], tags=["matches"],
             summary="An organization's suggestions, best first")
 async def list_matches(
-    organization_id: uuid.UUID, session: Session, type: MatchType | None = None,
+    organization_id: uuid.UUID, session: Session, user: CurrentUser, type: MatchType | None = None,
     min_score: float = Query(default=0.0, ge=0.0, le=1.0), cursor: str | None = None,
     limit: int = Query(default=20, ge=1, le=MAX_PAGE),
 ) -> Page[MatchOut]:
     rows, cursors, next_cursor = await service.list_matches(
-        organization_id, session=session, match_type=type.value if type else None, min_score=min_score,
+        organization_id, session=session, principal=user, match_type=type.value if type else None,
+        min_score=min_score,
         cursor=cursor, limit=limit,
     )
     return Page(items=[MatchOut.seen_from(m, organization_id) for m in rows], cursors=cursors, next_cursor=next_cursor)
 
 
 @router.get("/matches/{match_id}", response_model=MatchOut, tags=["matches"])
-async def get_match(match_id: uuid.UUID, session: Session, organization_id: uuid.UUID | None = None) -> MatchOut:
-    m = await service.get_match(match_id, session=session)
+async def get_match(
+    match_id: uuid.UUID, session: Session, user: CurrentUser, organization_id: uuid.UUID | None = None
+) -> MatchOut:
+    m = await service.get_match(match_id, session=session, principal=user)
     return MatchOut.seen_from(m, organization_id or m.organization_a)
 
 
@@ -69,5 +72,6 @@ async def propose_formation(body: FormationIn, user: CurrentUser, session: Sessi
 
 
 @router.get("/formations/{proposal_id}", response_model=FormationOut, tags=["formation"])
-async def get_formation(proposal_id: uuid.UUID, session: Session) -> FormationOut:
+async def get_formation(proposal_id: uuid.UUID, session: Session, user: CurrentUser) -> FormationOut:
+    user.require(Role.consortium_manager, Role.agency_officer)
     return FormationOut.model_validate(await service.get_formation(proposal_id, session=session))

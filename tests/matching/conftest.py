@@ -22,6 +22,7 @@ from shared.events.envelope import CloudEvent
 from tests.infra import eventually, serve_in_process
 
 KEYS = generate_keypair()
+OFFICER = uuid.uuid4()
 
 
 def matching_settings(database_url: str, nats_url: str, redis_url: str, namespace: str, **extra: Any) -> MatchingSettings:
@@ -62,7 +63,9 @@ class Matching:
         return (await self.client.get(f"/read-model/organizations/{organization_id}")).status_code == 200
 
     async def matches(self, organization_id: uuid.UUID, **params: Any) -> dict:
-        r = await self.client.get(f"/organizations/{organization_id}/matches", params=params)
+        """As an agency officer (who may read any organization's suggestions)."""
+        r = await self.client.get(f"/organizations/{organization_id}/matches", params=params,
+                                  headers=self.auth(OFFICER, "agency_officer"))
         assert r.status_code == 200, r.text
         return r.json()
 

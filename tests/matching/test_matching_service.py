@@ -73,6 +73,8 @@ async def test_declined_pair_is_never_suggested_again_and_mutual_acceptance_intr
                                        json={"organization_id": str(org.organization_id), "response": "accepted"})
         assert r.status_code == 200, r.text
     assert r.json()["status"] == "introduced"
+    mine = await matching.client.get(f"/organizations/{bars.organization_id}/matches", headers=matching.auth(bob))
+    assert mine.status_code == 200 and partner["id"] in {m["id"] for m in mine.json()["items"]}
     intros = [e for e in await matching.outbox_events("introduction.accepted") if e["match_id"] == partner["id"]]
     assert len(intros) == 1 and set(intros[0]["user_ids"]) == {str(alice), str(bob)}
 
@@ -111,10 +113,16 @@ async def test_matches_are_paginated_best_first_with_type_and_minimum_score(matc
     assert [m["score"] for m in seen] == sorted((m["score"] for m in seen), reverse=True)
     high = await matching.matches(first, min_score=seen[2]["score"], type="partner")
     assert all(m["score"] >= seen[2]["score"] and m["match_type"] == "partner" for m in high["items"])
-    bad = await matching.client.get(f"/organizations/{first}/matches", params={"cursor": "nonsense!"})
+    officer = matching.auth(uuid.uuid4(), "agency_officer")
+    bad = await matching.client.get(f"/organizations/{first}/matches", params={"cursor": "nonsense!"}, headers=officer)
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "validation_error"
-    missing = await matching.client.get(f"/organizations/{uuid.uuid4()}/matches")
+    missing = await matching.client.get(f"/organizations/{uuid.uuid4()}/matches", headers=officer)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "organization_not_found"
+    # Suggestions are for the organization's own people and agency officers, not for anyone.
+    anonymous = await matching.client.get(f"/organizations/{first}/matches")
+    assert anonymous.status_code == 401
+    stranger = await matching.client.get(f"/organizations/{first}/matches", headers=matching.auth(uuid.uuid4()))
+    assert stranger.status_code == 403
 
 
 async def _nonempty(matching, organization_id, kind):  # type: ignore[no-untyped-def]

@@ -94,7 +94,7 @@ async def test_formation_is_for_consortium_managers_and_agency_officers(matching
     proposal = r.json()
     assert len(proposal["groups"]) == 1 and len(proposal["groups"][0]["members"]) == 8
     assert all(m["explanation_es"] and m["explanation_en"] for m in proposal["groups"][0]["members"])
-    again = await matching.client.get(f"/formations/{proposal['id']}")
+    again = await matching.client.get(f"/formations/{proposal['id']}", headers=officer)
     assert again.json()["groups"] == proposal["groups"]
     small = await matching.client.post("/formations", json={"organization_ids": ids[:3]}, headers=officer)
     assert small.status_code == 422 and small.json()["error"]["code"] == "pool_too_small"

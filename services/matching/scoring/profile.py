@@ -21,7 +21,8 @@ SIZE_NAMES = {
 def size_from_employees(employees: int | None) -> str | None:
     if employees is None:
         return None
-    return "micro" if employees < 10 else "small" if employees < 50 else "medium" if employees < 250 else "large"
+    # Directory's classes: micro <= 10, small <= 50, medium <= 200, large above.
+    return "micro" if employees <= 10 else "small" if employees <= 50 else "medium" if employees <= 200 else "large"
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ WEIGHTS: dict[str, dict[str, float]] = {
                "markets": 0.10, "role": 0.05},
     INTER_CONSORTIUM: {"sector": 0.25, "lines": 0.20, "markets": 0.30, "proximity": 0.15, "text": 0.10},
 }
-UPSTREAM_ROLES = {"producer", "grower", "supplier", "primary", "raw_material", "productor", "proveedor"}
-DOWNSTREAM_ROLES = {"processor", "manufacturer", "exporter", "brand", "procesador", "fabricante"}
+UPSTREAM_ROLES = {"producer", "input_supplier", "grower", "supplier"}
+DOWNSTREAM_ROLES = {"processor", "trading", "manufacturer", "exporter"}
 
 
 @dataclass

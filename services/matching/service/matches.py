@@ -9,9 +9,10 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.matching.matcher import Matcher
-from services.matching.models import DeclinedPair, Match, OrganizationProjection, outbox
+from services.matching.models import DeclinedPair, Match, OrganizationManager, OrganizationProjection, outbox
 from services.matching.scoring.index import pair_key
 from services.matching.scoring.score import INTER_CONSORTIUM, PARTNER, SUPPLIER, Suggestion
+from shared.auth import Principal, Role
 from shared.errors import DomainError, NotFound
 from shared.events.matching import MatchFound
 from shared.outbox import record
@@ -114,20 +115,34 @@ async def _announce(session: AsyncSession, matcher: Matcher, m: Match, s: Sugges
         })
 
 
-async def get_match(match_id: uuid.UUID, *, session: AsyncSession) -> Match:
+async def get_match(match_id: uuid.UUID, *, session: AsyncSession, principal: Principal | None = None) -> Match:
     m = await session.get(Match, match_id)
     if m is None:
         raise NotFound("match", match_id, code="match_not_found")
+    if principal is not None:
+        sides = [m.organization_a, m.organization_b]
+        if not any([await may_read(session, principal, side) for side in sides]):
+            raise DomainError("forbidden", "only the managers of either side may read this match")
     return m
 
 
+async def may_read(session: AsyncSession, principal: Principal, organization_id: uuid.UUID) -> bool:
+    """An organization's suggestions are for its own people, agency officers and admins."""
+    if principal.has_any(Role.agency_officer):
+        return True
+    row = await session.get(OrganizationManager, (organization_id, principal.user_id))
+    return row is not None
+
+
 async def list_matches(
-    organization_id: uuid.UUID, *, session: AsyncSession, match_type: str | None = None, min_score: float = 0.0,
-    cursor: str | None = None, limit: int = 20,
+    organization_id: uuid.UUID, *, session: AsyncSession, principal: Principal | None = None,
+    match_type: str | None = None, min_score: float = 0.0, cursor: str | None = None, limit: int = 20,
 ) -> tuple[list[Match], list[str], str | None]:
     """An organization's visible matches, best first (keyset on score, id)."""
     if await session.get(OrganizationProjection, organization_id) is None:
         raise NotFound("organization", organization_id, code="organization_not_found")
+    if principal is not None and not await may_read(session, principal, organization_id):
+        raise DomainError("forbidden", "an organization's suggestions are for its managers and agency officers")
     limit = max(1, min(limit, MAX_PAGE))
     q = select(Match).where(involving(organization_id), Match.status.in_(VISIBLE), Match.score >= min_score)
     if match_type:
