@@ -32,6 +32,15 @@ ERROR_STATUS: dict[str, int] = {
     "unauthenticated": 401,
     "forbidden": 403,
     "rate_limited": 429,
+    # forum
+    "thread_not_found": 404,
+    "post_not_found": 404,
+    "space_not_found": 404,
+    "advisory_not_found": 404,
+    "duplicate_post": 409,
+    "thread_locked": 409,
+    "advisory_already_claimed": 409,
+    "already_flagged": 409,
     "unavailable": 503,
     "internal_error": 500,
     # matching

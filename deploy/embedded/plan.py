@@ -96,6 +96,7 @@ def app_env(opts: Options, layout: Layout) -> dict[str, str]:
             env[prefix + "MIGRATE_ON_START"] = "true"
             env[f"CONSORCIA_GATEWAY_{name.upper()}_URL"] = f"http://{HOST}:{opts.app_port(name)}"
     env["CONSORCIA_DIRECTORY_SEED_ON_START"] = "true" if opts.seed else "false"
+    env["CONSORCIA_FORUM_SEED_ON_START"] = "true" if opts.seed else "false"
     private_key, public_key = layout.keys_dir / "jwt-private.pem", layout.keys_dir / "jwt-public.pem"
     env["CONSORCIA_JWT_PUBLIC_KEY_FILE"] = str(public_key)
     env["CONSORCIA_GATEWAY_JWT_PRIVATE_KEY_FILE"] = str(private_key)

@@ -46,6 +46,7 @@ def system(nats_server, redis_server, tmp_path_factory, signing_keys) -> Iterato
         "CONSORCIA_NAMESPACE": unique_namespace(),
         "CONSORCIA_JWT_PUBLIC_KEY_FILE": str(workdir / "jwt-public.pem"),
         "CONSORCIA_GATEWAY_JWT_PRIVATE_KEY_FILE": str(workdir / "jwt-private.pem"),
+        "CONSORCIA_FORUM_SEED_ON_START": "true",
         **{f"CONSORCIA_{s.upper()}_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / s}.db" for s in SERVICES},
         **{f"CONSORCIA_GATEWAY_{s.upper()}_URL": system.urls[s] for s in SERVICES},
     }

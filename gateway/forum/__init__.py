@@ -1,0 +1,1 @@
+"""Forum's part of the schema: spaces, threads, posts, advisory, moderation, search, live posts."""
