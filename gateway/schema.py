@@ -10,22 +10,25 @@ from gateway.config import GatewaySettings, get_settings
 from gateway.consortia.schema import ConsortiumMutation, ConsortiumQuery
 from gateway.directory.schema import DirectoryMutation, DirectoryQuery
 from gateway.errors import ConflictError, NotFoundError, PermissionError, ValidationError
+from gateway.forum.mutations import ForumMutation
+from gateway.forum.schema import ForumQuery
+from gateway.forum.subscription import ForumSubscription
 from gateway.limits import schema_extensions
 from gateway.notifications.schema import NotificationsMutation, NotificationsQuery, NotificationsSubscription
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(DirectoryQuery, AuthQuery, ConsortiumQuery, NotificationsQuery):
+class Query(DirectoryQuery, AuthQuery, ConsortiumQuery, NotificationsQuery, ForumQuery):
     pass
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(DirectoryMutation, AuthMutation, ConsortiumMutation, NotificationsMutation):
+class Mutation(DirectoryMutation, AuthMutation, ConsortiumMutation, NotificationsMutation, ForumMutation):
     pass
 
 
 @strawberry.type(description="Everything a client can watch live (graphql-transport-ws).")
-class Subscription(NotificationsSubscription):
+class Subscription(NotificationsSubscription, ForumSubscription):
     pass
 
 
