@@ -14,6 +14,7 @@ from strawberry.fastapi import BaseContext
 from gateway.auth.identity import ANONYMOUS, Identity
 from gateway.auth.service import AuthService
 from gateway.clients import ServiceClients
+from gateway.forum.loaders import ForumLoaders
 
 
 class Context(BaseContext):
@@ -27,6 +28,7 @@ class Context(BaseContext):
         self.clients = clients.with_headers(identity.forward_headers())
         self.organizations: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_organizations)
         self.countries: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_countries)
+        self.forum = ForumLoaders(self)
 
     async def _load_organizations(self, ids: list[str]) -> list[dict[str, Any] | None]:
         rows = await self.clients.directory.post("/organizations/batch", json={"ids": list(ids)})
