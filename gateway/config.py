@@ -21,6 +21,10 @@ class GatewaySettings(InfrastructureSettings):
     access_token_ttl_s: int = 900
     # A refresh token family lives this long after its last use; each use rotates the token.
     refresh_token_ttl_s: int = 30 * 24 * 3600
+    # Per e-mail address, whatever the IP: failed sign-ins per window, reset e-mails per hour.
+    sign_in_failures_per_window: int = 10
+    sign_in_failure_window_s: int = 900
+    password_resets_per_hour: int = 3
     # Limits (docs/graphql.md): every one answers with a stable `extensions.code`.
     # Comma-separated origins allowed by CORS and for browser WebSocket handshakes; "*" for any.
     cors_origins: str = ""

@@ -9,6 +9,7 @@ from typing import Any
 
 from gateway.auth.identity import Identity, SignedOutTokens, identify
 from gateway.auth.refresh import RefreshTokens
+from gateway.auth.throttle import Throttle
 from gateway.clients import ServiceClient, ServiceError
 from shared.auth import Principal, Role, TokenIssuer, TokenVerifier
 from shared.errors import ERROR_STATUS, DomainError
@@ -32,6 +33,8 @@ class AuthService:
         refresh_tokens: RefreshTokens,
         signed_out: SignedOutTokens,
         access_ttl_s: int,
+        failed_sign_ins: Throttle | None = None,
+        reset_requests: Throttle | None = None,
     ) -> None:
         self.directory = directory
         self.issuer = issuer
@@ -39,6 +42,8 @@ class AuthService:
         self.refresh_tokens = refresh_tokens
         self.signed_out = signed_out
         self.access_ttl_s = access_ttl_s
+        self.failed_sign_ins = failed_sign_ins
+        self.reset_requests = reset_requests
 
     async def identify(self, authorization: str | None) -> Identity:
         return await identify(authorization, verifier=self.verifier, signed_out=self.signed_out)
@@ -48,9 +53,18 @@ class AuthService:
         return await self._session(account)
 
     async def sign_in(self, email: str, password: str) -> Tokens:
-        account = await call_service(
-            self.directory.post("/accounts/authenticate", json={"email": email, "password": password})
-        )
+        if self.failed_sign_ins is not None:
+            await self.failed_sign_ins.check(email)
+        try:
+            account = await call_service(
+                self.directory.post("/accounts/authenticate", json={"email": email, "password": password})
+            )
+        except DomainError as exc:
+            if exc.code == "invalid_credentials" and self.failed_sign_ins is not None:
+                await self.failed_sign_ins.count(email)
+            raise
+        if self.failed_sign_ins is not None:
+            await self.failed_sign_ins.clear(email)
         return await self._session(account)
 
     async def refresh(self, refresh_token: str) -> Tokens:
@@ -76,6 +90,11 @@ class AuthService:
         return revoked
 
     async def request_password_reset(self, email: str) -> None:
+        """Past the limit the request is dropped silently: the answer must not differ."""
+        if self.reset_requests is not None:
+            if await self.reset_requests.exceeded(email):
+                return
+            await self.reset_requests.count(email)
         await call_service(self.directory.post("/accounts/password-reset", json={"email": email}))
 
     async def reset_password(self, token: str, password: str) -> uuid.UUID:

@@ -172,7 +172,7 @@ def as_error(exc: DomainError, *, signing_in: bool = False) -> Any:
             message=exc.message,
             fields=[FieldProblem(field=f["field"], problem=f["problem"]) for f in fields],
         )
-    if exc.status == 401 and signing_in:
+    if exc.status in (401, 429) and signing_in:
         return AuthenticationError(code=exc.code, message=exc.message)
     if exc.status in (401, 403):
         return PermissionError(code=exc.code, message=exc.message)

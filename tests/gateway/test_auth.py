@@ -187,3 +187,23 @@ async def test_agency_officers_create_api_keys_that_exchange_for_access_tokens(a
         "revokedAt"
     ]
     assert (await api(exchange, k=created["secret"]))["exchangeApiKey"]["code"] == "invalid_api_key"
+
+
+async def test_repeated_wrong_passwords_lock_the_address_for_a_while(
+    tmp_path, nats_server, redis_server, namespace, signing_keys
+):
+    async with directory_and_gateway(
+        tmp_path, nats_server.url, redis_server.url, namespace, signing_keys, sign_in_failures_per_window=3
+    ) as (client, _):
+        api = GraphQL(client)
+        await signed_up(api, "guess@example.org")
+        for _ in range(3):
+            assert (await api(SIGN_IN, e="GUESS@example.org", p="wrong password"))["signIn"][
+                "code"
+            ] == "invalid_credentials"
+        locked = (await api(SIGN_IN, e="guess@example.org", p=PASSWORD))["signIn"]
+        assert (locked["__typename"], locked["code"]) == ("AuthenticationError", "rate_limited")
+        other = await signed_up(api, "other@example.org")
+        assert (await api(SIGN_IN, e="other@example.org", p=PASSWORD))["signIn"]["viewer"]["id"] == other[
+            "viewer"
+        ]["id"]
