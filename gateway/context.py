@@ -29,6 +29,7 @@ class Context(BaseContext):
         self.organizations: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_organizations)
         self.countries: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_countries)
         self.forum = ForumLoaders(self)
+        self.sectors: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_sectors)
 
     async def _load_organizations(self, ids: list[str]) -> list[dict[str, Any] | None]:
         rows = await self.clients.directory.post("/organizations/batch", json={"ids": list(ids)})
@@ -39,3 +40,8 @@ class Context(BaseContext):
         # 249 rows: one call answers every country on the page.
         by_code = {row["iso2"]: row for row in await self.clients.directory.get("/countries")}
         return [by_code.get(c.upper()) for c in codes]
+
+    async def _load_sectors(self, codes: list[str]) -> list[dict[str, Any] | None]:
+        rows = await self.clients.directory.post("/sectors/batch", json={"codes": list(codes)})
+        by_code = {row["code"]: row for row in rows}
+        return [by_code.get(c) for c in codes]

@@ -1,14 +1,16 @@
-"""GraphQL types for directory's data."""
+"""GraphQL types for directory's organizations and reference data."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
+from strawberry.scalars import JSON
 
-from gateway.errors import ConflictError, ValidationError
+from gateway.directory.checkup_types import Checkup, checkup_connection
+from gateway.pagination import Connection
 
 
 @strawberry.enum(description="What kind of organization this is.")
@@ -18,6 +20,30 @@ class OrganizationKind(Enum):
     AGENCY = "agency"
     BUSINESS_ASSOCIATION = "business_association"
     REGIONAL_BODY = "regional_body"
+
+
+@strawberry.enum(description="Where in the value chain an organization works.")
+class ValueChainRole(Enum):
+    PRODUCER = "producer"
+    PROCESSOR = "processor"
+    INPUT_SUPPLIER = "input_supplier"
+    SERVICES_LOGISTICS = "services_logistics"
+    TRADING = "trading"
+
+
+@strawberry.enum(description="How often it exports.")
+class ExportStatus(Enum):
+    NONE = "none"
+    OCCASIONAL = "occasional"
+    REGULAR = "regular"
+
+
+@strawberry.enum(description="Size from employees: micro ≤10, small ≤50, medium ≤200, large above.")
+class SizeClass(Enum):
+    MICRO = "micro"
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
 
 
 @strawberry.type(description="An ISO 3166 country, named in English and Spanish.")
@@ -35,6 +61,33 @@ class Country:
         return Country(**{k: row[k] for k in ("iso2", "iso3", "name_en", "name_es", "region")})
 
 
+@strawberry.type(description="A region usable as a target market.")
+class Region:
+    code: str
+    name_es: str
+    name_en: str
+
+
+@strawberry.type(description="A sector of the bilingual taxonomy; families have no parent.")
+class Sector:
+    code: str
+    parent: str | None
+    name_es: str
+    name_en: str
+    hs_chapters: list[str] = strawberry.field(description="HS chapters typically involved.")
+
+    @staticmethod
+    def from_row(row: dict[str, Any]) -> Sector:
+        return Sector(**{k: row[k] for k in ("code", "parent", "name_es", "name_en", "hs_chapters")})
+
+
+@strawberry.type(description="A product, with its HS code when known.")
+class Product:
+    hs_code: str | None = strawberry.field(description="2, 4 or 6 digits.")
+    description_es: str
+    description_en: str
+
+
 @strawberry.type(
     description="An organization in the network: SME, consortium, agency, association or regional body."
 )
@@ -43,52 +96,92 @@ class Organization:
     kind: OrganizationKind
     name: str
     acronym: str | None
-    country_code: str = strawberry.field(description="ISO 3166-1 alpha-2 code of its country.")
+    country_code: str | None = strawberry.field(description="ISO 3166-1 alpha-2; null for regional bodies.")
+    region: str | None = strawberry.field(description="World region of its country.")
+    province: str | None = strawberry.field(description="State, province or department.")
     description: str
+    description_en: str
     sectors: list[str] = strawberry.field(description="Sector codes from the taxonomy.")
+    products: list[Product]
+    value_chain_role: ValueChainRole | None
+    employees: int | None
+    size_class: SizeClass | None = strawberry.field(description="Derived from employees.")
+    export_status: ExportStatus | None
+    target_markets: list[str] = strawberry.field(description="ISO country codes or region codes.")
+    certifications: list[str]
+    languages: list[str] = strawberry.field(description="ISO 639-1 codes.")
+    offers: str
+    seeks: str
     website: str | None
+    member_count: int | None
+    founded_year: int | None
+    figures: JSON = strawberry.field(description="Figures as the 2015 report states them (seeded rows).")
+    export_checkup_score: int | None = strawberry.field(description="Newest Export Check-Up score, 0-100.")
+    completeness: int = strawberry.field(description="Profile completeness, 0-100 (docs/directory.md).")
+    verification: str = strawberry.field(description="Badge: pending, verified or rejected.")
     created_at: datetime
+    updated_at: datetime = strawberry.field(
+        description="Last profile change (staleness is measured from it)."
+    )
 
     @strawberry.field(description="Its country.")
     async def country(self, info: strawberry.Info) -> Country | None:
+        if not self.country_code:
+            return None
         row = await info.context.countries.load(self.country_code)
         return Country.from_row(row) if row else None
 
+    @strawberry.field(description="Its sectors, named in both languages.")
+    async def sector_details(self, info: strawberry.Info) -> list[Sector]:
+        rows = await info.context.sectors.load_many(self.sectors)
+        return [Sector.from_row(r) for r in rows if r]
+
+    @strawberry.field(description="Its Export Check-Ups, newest first.")
+    async def checkups(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[Checkup]:
+        return await checkup_connection(info, str(self.id), first, after)
+
     @staticmethod
     def from_row(row: dict[str, Any]) -> Organization:
+        def enum(cls, key):  # type: ignore[no-untyped-def]
+            return cls(row[key]) if row.get(key) else None
+
         return Organization(
             id=strawberry.ID(row["id"]),
             kind=OrganizationKind(row["kind"]),
             name=row["name"],
             acronym=row.get("acronym"),
-            country_code=row["country"],
+            country_code=row.get("country"),
+            region=row.get("region"),
+            province=row.get("province"),
             description=row.get("description", ""),
+            description_en=row.get("description_en", ""),
             sectors=row.get("sectors", []),
+            products=[
+                Product(
+                    hs_code=p.get("hs_code"),
+                    description_es=p.get("description_es") or "",
+                    description_en=p.get("description_en") or "",
+                )
+                for p in row.get("products", [])
+            ],
+            value_chain_role=enum(ValueChainRole, "value_chain_role"),
+            employees=row.get("employees"),
+            size_class=enum(SizeClass, "size_class"),
+            export_status=enum(ExportStatus, "export_status"),
+            target_markets=row.get("target_markets", []),
+            certifications=row.get("certifications", []),
+            languages=row.get("languages", []),
+            offers=row.get("offers", ""),
+            seeks=row.get("seeks", ""),
             website=row.get("website"),
+            member_count=row.get("member_count"),
+            founded_year=row.get("founded_year"),
+            figures=row.get("figures") or {},
+            export_checkup_score=row.get("export_checkup_score"),
+            completeness=row.get("completeness", 0),
+            verification=row.get("verification_status", "pending"),
             created_at=datetime.fromisoformat(row["created_at"]),
+            updated_at=datetime.fromisoformat(row.get("updated_at") or row["created_at"]),
         )
-
-
-@strawberry.input(description="A new organization.")
-class RegisterOrganizationInput:
-    kind: OrganizationKind
-    name: str
-    country: str = strawberry.field(description="ISO 3166-1 alpha-2 code, e.g. CR.")
-    acronym: str | None = None
-    tax_id: str | None = None
-    description: str = ""
-    sectors: list[str] = strawberry.field(default_factory=list)
-    website: str | None = None
-
-
-@strawberry.type(description="The organization was registered.")
-class RegisterOrganizationSuccess:
-    organization: Organization
-
-
-RegisterOrganizationResult = Annotated[
-    RegisterOrganizationSuccess | ValidationError | ConflictError,
-    strawberry.union(
-        "RegisterOrganizationResult", description="The organization, or why it was not registered."
-    ),
-]

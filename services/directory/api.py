@@ -9,7 +9,13 @@ from fastapi import APIRouter, Query, Response, status
 from services.directory import service
 from services.directory.organizations import bulk, search
 from services.directory.organizations.output import organization_out
-from services.directory.schemas import IdsIn, OrganizationIn, OrganizationKind, OrganizationOut, OrganizationPatch
+from services.directory.schemas import (
+    IdsIn,
+    OrganizationIn,
+    OrganizationKind,
+    OrganizationOut,
+    OrganizationPatch,
+)
 from services.directory.search_schemas import ImportIn, ImportOut, SearchPageOut
 from shared.app import Session
 from shared.auth import CurrentUser, Role

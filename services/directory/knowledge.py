@@ -139,6 +139,8 @@ async def list_participants(
         query = query.where(Participant.country == country.upper())
     if (after := decode_cursor(cursor)) is not None:
         name, last = after[0], uuid.UUID(after[1])
-        query = query.where(or_(Participant.name > name, (Participant.name == name) & (Participant.id > last)))
+        query = query.where(
+            or_(Participant.name > name, (Participant.name == name) & (Participant.id > last))
+        )
     rows = list((await session.execute(query.limit(limit + 1))).scalars())
     return _page(rows, limit, lambda r: (r.name, str(r.id)))

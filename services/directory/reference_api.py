@@ -33,7 +33,9 @@ async def list_sectors() -> list[SectorOut]:
 
 
 @router.post(
-    "/sectors/batch", response_model=list[SectorOut], summary="Sectors by code (for DataLoaders); unknown codes left out"
+    "/sectors/batch",
+    response_model=list[SectorOut],
+    summary="Sectors by code (for DataLoaders); unknown codes left out",
 )
 async def get_sectors(body: CodesIn) -> list[SectorOut]:
     known = sectors()
@@ -41,4 +43,6 @@ async def get_sectors(body: CodesIn) -> list[SectorOut]:
 
 
 def _sector(s) -> SectorOut:  # type: ignore[no-untyped-def]
-    return SectorOut(code=s.code, parent=s.parent, name_es=s.name_es, name_en=s.name_en, hs_chapters=list(s.hs_chapters))
+    return SectorOut(
+        code=s.code, parent=s.parent, name_es=s.name_es, name_en=s.name_en, hs_chapters=list(s.hs_chapters)
+    )

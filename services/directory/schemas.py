@@ -46,7 +46,9 @@ class SizeClass(StrEnum):
 class Product(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    hs_code: str | None = Field(default=None, description="HS chapter, heading or subheading: 2, 4 or 6 digits")
+    hs_code: str | None = Field(
+        default=None, description="HS chapter, heading or subheading: 2, 4 or 6 digits"
+    )
     description_es: str = ""
     description_en: str = ""
 
@@ -92,7 +94,10 @@ class OrganizationIn(ProfileFields):
     kind: OrganizationKind
     name: str = Field(min_length=2)
     country: str | None = Field(
-        default=None, min_length=2, max_length=2, description="ISO 3166-1 alpha-2; only regional bodies and associations may omit it"
+        default=None,
+        min_length=2,
+        max_length=2,
+        description="ISO 3166-1 alpha-2; only regional bodies and associations may omit it",
     )
 
     @field_validator("country")
@@ -142,6 +147,7 @@ class OrganizationOut(BaseModel):
     figures: dict[str, Any]
     export_checkup_score: int | None
     completeness: int
+    verification_status: str = Field(default="pending", description="Badge: pending, verified or rejected")
     seed_key: str | None
     created_at: datetime
     updated_at: datetime

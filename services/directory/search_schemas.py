@@ -17,7 +17,9 @@ class SearchPageOut(BaseModel):
     facets: dict[str, dict[str, int]] = Field(
         default_factory=dict, description="kind, country, size, sector, market, verified: value -> matches"
     )
-    total: int | None = Field(default=None, description="How many organizations match (when facets are asked)")
+    total: int | None = Field(
+        default=None, description="How many organizations match (when facets are asked)"
+    )
 
 
 class ImportIn(BaseModel):

@@ -29,6 +29,7 @@ from shared.text import fold
 # Regional bodies, and regional business associations such as CASME, belong to no one country.
 COUNTRYLESS_KINDS = frozenset({"regional_body", "business_association"})
 
+
 async def register_organization(
     data: OrganizationIn,
     *,
@@ -41,9 +42,22 @@ async def register_organization(
     country = await _country(session, data.country, kind=data.kind.value)
     name_key = fold(data.name)
     org = Organization(
-        id=uuid.uuid4(), kind=data.kind.value, name=data.name, name_key=name_key, country=data.country,
-        seed_key=seed_key, figures=figures or {}, sectors=[], products=[], target_markets=[],
-        certifications=[], languages=[], description="", description_en="", offers="", seeks="",
+        id=uuid.uuid4(),
+        kind=data.kind.value,
+        name=data.name,
+        name_key=name_key,
+        country=data.country,
+        seed_key=seed_key,
+        figures=figures or {},
+        sectors=[],
+        products=[],
+        target_markets=[],
+        certifications=[],
+        languages=[],
+        description="",
+        description_en="",
+        offers="",
+        seeks="",
     )
     await _apply(org, data, session=session)
     await _refuse_duplicate(session, org)
@@ -163,7 +177,9 @@ async def _country(session: AsyncSession, code: str | None, *, kind: str) -> Cou
     if code is None:
         if kind in COUNTRYLESS_KINDS:
             return None
-        raise DomainError("unknown_country", "a country is required (ISO 3166 alpha-2)", details={"country": None})
+        raise DomainError(
+            "unknown_country", "a country is required (ISO 3166 alpha-2)", details={"country": None}
+        )
     country = await session.get(Country, code)
     if country is None:
         raise DomainError(
@@ -176,7 +192,16 @@ async def _apply(org: Organization, data: ProfileFields, *, session: AsyncSessio
     """Validate and copy the fields that were sent; nothing is written until every check passed."""
     sent = data.model_fields_set
     values: dict[str, Any] = {}
-    for field in ("acronym", "province", "tax_id", "description", "description_en", "offers", "seeks", "website"):
+    for field in (
+        "acronym",
+        "province",
+        "tax_id",
+        "description",
+        "description_en",
+        "offers",
+        "seeks",
+        "website",
+    ):
         if field in sent:
             value = getattr(data, field)
             profile.check_length(field, value)

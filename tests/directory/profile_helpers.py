@@ -26,7 +26,11 @@ def sme(**fields: Any) -> dict[str, Any]:
         "sectors": ["cacao"],
         "products": [
             {"hs_code": "1801", "description_es": "Cacao en grano", "description_en": "Cocoa beans"},
-            {"hs_code": "1806.32", "description_es": "Chocolate en barras", "description_en": "Chocolate bars"},
+            {
+                "hs_code": "1806.32",
+                "description_es": "Chocolate en barras",
+                "description_en": "Chocolate bars",
+            },
         ],
         "value_chain_role": "producer",
         "employees": 35,

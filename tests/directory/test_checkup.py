@@ -24,7 +24,12 @@ def test_scores_are_the_share_of_points_per_dimension_and_their_mean():
 async def test_questionnaire_is_bilingual_and_covers_the_six_dimensions(directory):
     body = (await directory.get("/checkup/questionnaire")).json()
     assert [d["code"] for d in body["dimensions"]] == [
-        "product", "capacity", "quality", "finance", "experience", "commitment"
+        "product",
+        "capacity",
+        "quality",
+        "finance",
+        "experience",
+        "commitment",
     ]
     assert len(body["questions"]) == 18
     assert all(q["text_es"] and q["text_en"] and len(q["options"]) == 4 for q in body["questions"])

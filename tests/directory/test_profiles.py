@@ -54,7 +54,9 @@ async def test_same_folded_name_in_the_same_country_or_same_tax_id_is_a_duplicat
     assert again.json()["error"]["details"]["existing_id"] == first["id"]
     same_tax = await directory.post("/organizations", json=sme(tax_id="EC-1790012345001"), headers=headers)
     assert error_code(same_tax) == "duplicate_organization"
-    elsewhere = await directory.post("/organizations", json=sme(name="Café Ñandú", country="PE"), headers=headers)
+    elsewhere = await directory.post(
+        "/organizations", json=sme(name="Café Ñandú", country="PE"), headers=headers
+    )
     assert elsewhere.status_code == 201
 
 
@@ -92,11 +94,15 @@ async def test_registered_and_updated_events_carry_the_whole_public_profile(dire
     updated = (await outbox_events(directory, "organization.updated"))[-1]
     for event in (registered, updated):
         assert event["organization_id"] == org["id"]
-        assert event["country"] == "EC" and event["region"] == "south_america" and event["province"] == "Manabí"
+        assert (
+            event["country"] == "EC" and event["region"] == "south_america" and event["province"] == "Manabí"
+        )
         assert event["sectors"] == ["cacao"] and event["value_chain_role"] == "producer"
         assert event["products"][1] == {
-            "hs_code": "180632", "description": "Chocolate en barras",
-            "description_es": "Chocolate en barras", "description_en": "Chocolate bars",
+            "hs_code": "180632",
+            "description": "Chocolate en barras",
+            "description_es": "Chocolate en barras",
+            "description_en": "Chocolate bars",
         }
         assert event["size_class"] == "small" and event["employees"] == 35
         assert event["target_markets"] == ["US", "europe"] and event["languages"] == ["es", "en"]
@@ -113,13 +119,19 @@ async def test_deleting_hides_the_organization_announces_it_and_frees_its_name(d
     assert error_code(await directory.get(f"/organizations/{org['id']}")) == "organization_not_found"
     batch = await directory.post("/organizations/batch", json={"ids": [org["id"], str(uuid.uuid4())]})
     assert batch.json() == []
-    assert [e["organization_id"] for e in await outbox_events(directory, "organization.deleted")] == [org["id"]]
-    assert (await directory.post("/organizations", json=sme(name="Flores del Volcán"), headers=headers)).status_code == 201
+    assert [e["organization_id"] for e in await outbox_events(directory, "organization.deleted")] == [
+        org["id"]
+    ]
+    assert (
+        await directory.post("/organizations", json=sme(name="Flores del Volcán"), headers=headers)
+    ).status_code == 201
 
 
 async def test_batch_read_answers_the_known_ids(directory, signing_keys):
     headers = await member(directory, signing_keys)
     a, b = await register(directory, headers), await register(directory, headers)
-    rows = (await directory.post("/organizations/batch", json={"ids": [a["id"], b["id"], str(uuid.uuid4())]})).json()
+    rows = (
+        await directory.post("/organizations/batch", json={"ids": [a["id"], b["id"], str(uuid.uuid4())]})
+    ).json()
     assert {r["id"] for r in rows} == {a["id"], b["id"]}
     assert all(r["sectors"] == ["cacao"] and r["products"] for r in rows)

@@ -18,12 +18,25 @@ def _names(page) -> set[str]:  # type: ignore[no-untyped-def]
 async def test_search_ignores_accents_and_case_in_spanish_and_english(directory, signing_keys):
     headers = await member(directory, signing_keys)
     await register(
-        directory, headers, name="Artesanías Ñandutí", country="PY", sectors=["handicrafts"],
-        description="Tejidos artesanales de algodón", description_en="Handwoven cotton lace",
+        directory,
+        headers,
+        name="Artesanías Ñandutí",
+        country="PY",
+        sectors=["handicrafts"],
+        description="Tejidos artesanales de algodón",
+        description_en="Handwoven cotton lace",
         products=[{"hs_code": "5804", "description_es": "Encajes", "description_en": "Lace"}],
     )
-    await register(directory, headers, name="Café de Altura", country="CO", sectors=["coffee"],
-                   description="Café especial tostado", description_en="Roasted speciality coffee", products=[])
+    await register(
+        directory,
+        headers,
+        name="Café de Altura",
+        country="CO",
+        sectors=["coffee"],
+        description="Café especial tostado",
+        description_en="Roasted speciality coffee",
+        products=[],
+    )
     for query in ("artesanias", "ARTESANÍAS", "ñanduti", "NANDUTI", "algodon", "Algodón"):
         assert _names(await _search(directory, q=query)) == {"Artesanías Ñandutí"}, query
     for query in ("handwoven", "COTTON", "lace", "handicrafts"):
@@ -39,10 +52,25 @@ async def test_search_ignores_accents_and_case_in_spanish_and_english(directory,
 async def test_facets_count_the_matches_and_filters_narrow_them(directory, signing_keys):
     headers = await member(directory, signing_keys)
     await register(directory, headers, name="Cacao Uno", country="EC", employees=5, target_markets=["US"])
-    await register(directory, headers, name="Cacao Dos", country="EC", employees=80, target_markets=["europe"])
-    await register(directory, headers, name="Cacao Tres", country="PE", employees=80, target_markets=["US", "DE"])
-    await register(directory, headers, name="Textil Cuatro", country="PE", sectors=["textiles"], products=[],
-                   description="Tejidos", description_en="Fabrics", offers="", seeks="", target_markets=[])
+    await register(
+        directory, headers, name="Cacao Dos", country="EC", employees=80, target_markets=["europe"]
+    )
+    await register(
+        directory, headers, name="Cacao Tres", country="PE", employees=80, target_markets=["US", "DE"]
+    )
+    await register(
+        directory,
+        headers,
+        name="Textil Cuatro",
+        country="PE",
+        sectors=["textiles"],
+        products=[],
+        description="Tejidos",
+        description_en="Fabrics",
+        offers="",
+        seeks="",
+        target_markets=[],
+    )
     page = await _search(directory, q="cacao")
     assert page["total"] == 3
     assert page["facets"]["country"] == {"EC": 2, "PE": 1}
@@ -53,7 +81,11 @@ async def test_facets_count_the_matches_and_filters_narrow_them(directory, signi
     assert (await _search(directory, q="cacao", verified="verified"))["items"] == []
     assert _names(await _search(directory, q="cacao", country="PE")) == {"Cacao Tres"}
     assert _names(await _search(directory, q="cacao", size="medium", market="US")) == {"Cacao Tres"}
-    assert _names(await _search(directory, market=["US", "europe"])) == {"Cacao Uno", "Cacao Dos", "Cacao Tres"}
+    assert _names(await _search(directory, market=["US", "europe"])) == {
+        "Cacao Uno",
+        "Cacao Dos",
+        "Cacao Tres",
+    }
     # A sector family matches its children.
     assert _names(await _search(directory, sector="agroindustry")) == {"Cacao Uno", "Cacao Dos", "Cacao Tres"}
     assert _names(await _search(directory, sector="textiles-apparel", kind="sme")) == {"Textil Cuatro"}
@@ -62,7 +94,9 @@ async def test_facets_count_the_matches_and_filters_narrow_them(directory, signi
 async def test_cursor_pagination_walks_every_match_once(directory, signing_keys):
     headers = await member(directory, signing_keys)
     for i in range(7):
-        await register(directory, headers, name=f"Exportadora Andina {i}", description="exportadora " * (i + 1))
+        await register(
+            directory, headers, name=f"Exportadora Andina {i}", description="exportadora " * (i + 1)
+        )
     for query in ("exportadora", ""):
         seen: list[str] = []
         cursor = None
@@ -79,9 +113,18 @@ async def test_cursor_pagination_walks_every_match_once(directory, signing_keys)
 
 async def test_edits_and_deletions_reach_the_index(directory, signing_keys):
     headers = await member(directory, signing_keys)
-    org = await register(directory, headers, name="Miel del Sur", sectors=["honey"], products=[],
-                         description="Miel de abejas nativas", description_en="Organic honey")
-    await directory.patch(f"/organizations/{org['id']}", json={"description": "Propóleo y jalea real"}, headers=headers)
+    org = await register(
+        directory,
+        headers,
+        name="Miel del Sur",
+        sectors=["honey"],
+        products=[],
+        description="Miel de abejas nativas",
+        description_en="Organic honey",
+    )
+    await directory.patch(
+        f"/organizations/{org['id']}", json={"description": "Propóleo y jalea real"}, headers=headers
+    )
     assert _names(await _search(directory, q="propoleo")) == {"Miel del Sur"}
     assert _names(await _search(directory, q="abejas")) == set()
     await directory.delete(f"/organizations/{org['id']}", headers=headers)

@@ -22,8 +22,11 @@ async def _counts(runtime) -> dict[str, int]:  # type: ignore[no-untyped-def]
         return {
             name: (await session.execute(select(func.count()).select_from(table))).scalar_one()
             for name, table in {
-                "organizations": Organization, "financing": FinancingProgramme, "documents": Document,
-                "participants": Participant, "outbox": outbox,
+                "organizations": Organization,
+                "financing": FinancingProgramme,
+                "documents": Document,
+                "participants": Participant,
+                "outbox": outbox,
             }.items()
         }
 
@@ -32,8 +35,12 @@ async def test_the_seed_loads_once_through_the_use_cases_and_a_second_load_chang
     database_url, nats_server, redis_server, namespace, signing_keys
 ):
     settings = directory_settings(
-        database_url, nats_server.url, redis_server.url, namespace,
-        jwt_public_key=signing_keys.public, seed_on_start=True,
+        database_url,
+        nats_server.url,
+        redis_server.url,
+        namespace,
+        jwt_public_key=signing_keys.public,
+        seed_on_start=True,
     )
     app = build_app(settings)
     async with serve_in_process(app) as client:
@@ -57,18 +64,27 @@ async def test_the_seed_loads_once_through_the_use_cases_and_a_second_load_chang
         ctj = (await client.get("/organizations/search", params={"q": "software jalisco"})).json()["items"]
         assert [o["seed_key"] for o in ctj] == ["mx-ctj"] and ctj[0]["member_count"] == 8
         assert ctj[0]["figures"]["member_firms"]["value"] == 8
-        sela = (await client.get("/organizations/search", params={"q": "SELA", "kind": "regional_body"})).json()
+        sela = (
+            await client.get("/organizations/search", params={"q": "SELA", "kind": "regional_body"})
+        ).json()
         assert sela["items"][0]["country"] is None
 
         docs = (await client.get("/documents", params={"limit": 50})).json()["items"]
         assert [d["kind"] for d in docs].count("presentation") == 20
-        assert {d["seed_key"] for d in docs if d["kind"] != "presentation"} == {"conclusions-2015", "recommendations-2015"}
-        recommendations = (await client.get("/documents", params={"kind": "recommendations"})).json()["items"][0]
+        assert {d["seed_key"] for d in docs if d["kind"] != "presentation"} == {
+            "conclusions-2015",
+            "recommendations-2015",
+        }
+        recommendations = (await client.get("/documents", params={"kind": "recommendations"})).json()[
+            "items"
+        ][0]
         assert len(recommendations["items"]) == 3 and recommendations["text_es"]
         fin = (await client.get("/financing-programmes", params={"country": "MX"})).json()["items"]
         assert "Fondo Nacional del Emprendedor" in {f["programme"] for f in fin}
         inadem = next(f for f in fin if f["programme"] == "Fondo Nacional del Emprendedor")
-        assert (await client.get(f"/organizations/{inadem['institution_id']}")).json()["seed_key"] == "mx-inadem"
+        assert (await client.get(f"/organizations/{inadem['institution_id']}")).json()[
+            "seed_key"
+        ] == "mx-inadem"
 
         anonymous = (await client.get("/participants")).json()
         assert anonymous["items"] == []

@@ -45,7 +45,11 @@ async def import_organizations(rows: list[OrganizationIn], *, session: AsyncSess
 
 
 async def _chunk(
-    session: AsyncSession, rows: list[OrganizationIn], offset: int, countries: dict[str, Country], result: ImportResult
+    session: AsyncSession,
+    rows: list[OrganizationIn],
+    offset: int,
+    countries: dict[str, Country],
+    result: ImportResult,
 ) -> None:
     valid: list[tuple[int, Organization]] = []
     for i, data in enumerate(rows, start=offset):
@@ -82,11 +86,33 @@ async def _build(session: AsyncSession, data: OrganizationIn, countries: dict[st
     if country is None and (data.country or data.kind.value not in service.COUNTRYLESS_KINDS):
         raise DomainError("unknown_country", f"{data.country} is not an ISO 3166 country code")
     org = Organization(
-        id=uuid.uuid4(), kind=data.kind.value, name=data.name, name_key=fold(data.name), country=data.country,
-        seed_key=None, figures={}, sectors=[], products=[], target_markets=[], certifications=[], languages=[],
-        description="", description_en="", offers="", seeks="", acronym=None, province=None, tax_id=None,
-        value_chain_role=None, employees=None, export_status=None, website=None, member_count=None,
-        founded_year=None, export_checkup_score=None, deleted_at=None,
+        id=uuid.uuid4(),
+        kind=data.kind.value,
+        name=data.name,
+        name_key=fold(data.name),
+        country=data.country,
+        seed_key=None,
+        figures={},
+        sectors=[],
+        products=[],
+        target_markets=[],
+        certifications=[],
+        languages=[],
+        description="",
+        description_en="",
+        offers="",
+        seeks="",
+        acronym=None,
+        province=None,
+        tax_id=None,
+        value_chain_role=None,
+        employees=None,
+        export_status=None,
+        website=None,
+        member_count=None,
+        founded_year=None,
+        export_checkup_score=None,
+        deleted_at=None,
     )
     await service._apply(org, data, session=session)  # noqa: SLF001 - one rule set for both paths
     service._derive(org, country)  # noqa: SLF001

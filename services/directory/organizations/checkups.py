@@ -58,7 +58,8 @@ async def checkup_history(
 
         when, last = datetime.fromisoformat(after[0]), uuid.UUID(after[1])
         query = query.where(
-            (ExportCheckup.created_at < when) | ((ExportCheckup.created_at == when) & (ExportCheckup.id < last))
+            (ExportCheckup.created_at < when)
+            | ((ExportCheckup.created_at == when) & (ExportCheckup.id < last))
         )
     rows = list((await session.execute(query.limit(limit + 1))).scalars())
     has_more = len(rows) > limit

@@ -86,7 +86,9 @@ def check_sectors(codes: list[str]) -> list[str]:
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise DomainError(
-            "unknown_sector", f"not in the sector taxonomy: {', '.join(unknown)}", details={"sectors": unknown}
+            "unknown_sector",
+            f"not in the sector taxonomy: {', '.join(unknown)}",
+            details={"sectors": unknown},
         )
     return list(dict.fromkeys(codes))
 
@@ -126,7 +128,14 @@ def completeness(org: Organization) -> int:
 def search_text(org: Organization, country_names: tuple[str, ...] = ()) -> str:
     """Everything a searcher might type, folded: names, products and sectors in both languages."""
     known = sectors()
-    parts: list[str] = [org.name, org.acronym or "", org.description, org.description_en, org.offers, org.seeks]
+    parts: list[str] = [
+        org.name,
+        org.acronym or "",
+        org.description,
+        org.description_en,
+        org.offers,
+        org.seeks,
+    ]
     parts += [org.province or "", *country_names, *org.certifications]
     for product in org.products or []:
         parts += [product.get("description_es") or "", product.get("description_en") or ""]

@@ -12,8 +12,22 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Float, String, and_, column, delete, func, insert, literal, literal_column, or_, select, text
-from sqlalchemy import type_coerce, union_all
+from sqlalchemy import (
+    Float,
+    String,
+    and_,
+    column,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Uuid
 
@@ -50,7 +64,9 @@ def is_postgres(session: AsyncSession) -> bool:
 
 def tags_of(org: Organization) -> list[dict[str, Any]]:
     rows = [{"organization_id": org.id, "facet": "sector", "value": s} for s in dict.fromkeys(org.sectors)]
-    rows += [{"organization_id": org.id, "facet": "market", "value": m} for m in dict.fromkeys(org.target_markets)]
+    rows += [
+        {"organization_id": org.id, "facet": "market", "value": m} for m in dict.fromkeys(org.target_markets)
+    ]
     return rows
 
 
@@ -59,7 +75,9 @@ async def reindex(session: AsyncSession, org: Organization) -> None:
     if tags := tags_of(org):
         await session.execute(insert(OrganizationTag), tags)
     if not is_postgres(session):
-        await session.execute(text("DELETE FROM organization_fts WHERE organization_id = :id"), {"id": org.id.hex})
+        await session.execute(
+            text("DELETE FROM organization_fts WHERE organization_id = :id"), {"id": org.id.hex}
+        )
         await session.execute(
             text("INSERT INTO organization_fts (organization_id, body) VALUES (:id, :body)"),
             {"id": org.id.hex, "body": org.search_text},
@@ -80,12 +98,19 @@ async def index_many(session: AsyncSession, orgs: list[Organization] | list[dict
 
 
 def _as_row(org: Organization) -> dict[str, Any]:
-    return {"id": org.id, "sectors": org.sectors, "target_markets": org.target_markets, "search_text": org.search_text}
+    return {
+        "id": org.id,
+        "sectors": org.sectors,
+        "target_markets": org.target_markets,
+        "search_text": org.search_text,
+    }
 
 
 def _tags_of_row(row: dict[str, Any]) -> list[dict[str, Any]]:
     oid = row["id"]
-    return [{"organization_id": oid, "facet": "sector", "value": s} for s in dict.fromkeys(row["sectors"])] + [
+    return [
+        {"organization_id": oid, "facet": "sector", "value": s} for s in dict.fromkeys(row["sectors"])
+    ] + [
         {"organization_id": oid, "facet": "market", "value": m} for m in dict.fromkeys(row["target_markets"])
     ]
 
@@ -94,7 +119,9 @@ async def unindex(session: AsyncSession, org: Organization) -> None:
     await session.execute(delete(OrganizationTag).where(OrganizationTag.organization_id == org.id))
     org.search_text = ""
     if not is_postgres(session):
-        await session.execute(text("DELETE FROM organization_fts WHERE organization_id = :id"), {"id": org.id.hex})
+        await session.execute(
+            text("DELETE FROM organization_fts WHERE organization_id = :id"), {"id": org.id.hex}
+        )
 
 
 def _sector_codes(codes: list[str]) -> list[str]:
@@ -132,13 +159,15 @@ def _scored(session: AsyncSession, terms: list[str]) -> tuple[Any, Any, list[Any
     phrase = " ".join(terms)
     if is_postgres(session):
         vector = literal_column("organizations.search_vector")
-        tsq = func.websearch_to_tsquery(literal_column("'spanish'::regconfig"), func.unaccent(phrase)).op("||")(
-            func.websearch_to_tsquery(literal_column("'english'::regconfig"), func.unaccent(phrase))
-        )
+        tsq = func.websearch_to_tsquery(literal_column("'spanish'::regconfig"), func.unaccent(phrase)).op(
+            "||"
+        )(func.websearch_to_tsquery(literal_column("'english'::regconfig"), func.unaccent(phrase)))
         return func.ts_rank(vector, tsq), None, [vector.op("@@")(tsq)]
     match = " ".join(f'"{t}"*' for t in terms)
     fts = (
-        text("SELECT organization_id, bm25(organization_fts) AS bm25 FROM organization_fts WHERE organization_fts MATCH :match")
+        text(
+            "SELECT organization_id, bm25(organization_fts) AS bm25 FROM organization_fts WHERE organization_fts MATCH :match"
+        )
         .bindparams(match=match)
         .columns(column("organization_id", String), column("bm25", Float))
         .subquery("fts")
@@ -180,11 +209,22 @@ async def search(
         page = page.order_by(ranked.c.name_key, ranked.c.id)
         if after is not None:
             key, last = after[0], uuid.UUID(after[1])
-            page = page.where(or_(ranked.c.name_key > key, and_(ranked.c.name_key == key, ranked.c.id > last)))
+            page = page.where(
+                or_(ranked.c.name_key > key, and_(ranked.c.name_key == key, ranked.c.id > last))
+            )
     rows = (await session.execute(page.limit(limit + 1))).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    orgs = {o.id: o for o in (await session.execute(select(Organization).where(Organization.id.in_([r.id for r in rows])))).scalars()} if rows else {}
+    orgs = (
+        {
+            o.id: o
+            for o in (
+                await session.execute(select(Organization).where(Organization.id.in_([r.id for r in rows])))
+            ).scalars()
+        }
+        if rows
+        else {}
+    )
     items = [orgs[r.id] for r in rows if r.id in orgs]
     cursors = [encode_cursor(r.score if terms else r.name_key, str(r.id)) for r in rows]
     facets, total = ({}, None)
@@ -193,16 +233,23 @@ async def search(
     return SearchPage(items, cursors, cursors[-1] if has_more and cursors else None, facets, total)
 
 
-async def _facets(session: AsyncSession, conds: list[Any], extra: Any) -> tuple[dict[str, dict[str, int]], int]:
+async def _facets(
+    session: AsyncSession, conds: list[Any], extra: Any
+) -> tuple[dict[str, dict[str, int]], int]:
     matched = select(
-        Organization.id, Organization.kind, Organization.country, Organization.size_class,
+        Organization.id,
+        Organization.kind,
+        Organization.country,
+        Organization.size_class,
         Organization.verification_status,
     )
     if extra is not None:
         matched = matched.select_from(Organization).join(extra, literal(True))
     m = matched.where(*conds).cte("matched")
     parts = [
-        select(literal("kind").label("facet"), m.c.kind.label("value"), func.count().label("n")).group_by(m.c.kind),
+        select(literal("kind").label("facet"), m.c.kind.label("value"), func.count().label("n")).group_by(
+            m.c.kind
+        ),
         select(literal("country"), m.c.country, func.count()).group_by(m.c.country),
         select(literal("size"), m.c.size_class, func.count()).group_by(m.c.size_class),
         select(literal("verified"), m.c.verification_status, func.count()).group_by(m.c.verification_status),

@@ -22,10 +22,14 @@ async def main() -> int:
     started = time.perf_counter()
     try:
         await upgrade(engine, Path(__file__).parents[1] / "migrations")
-        report = await load_seed(create_session_factory(engine), progress=lambda line: print(line, flush=True))
+        report = await load_seed(
+            create_session_factory(engine), progress=lambda line: print(line, flush=True)
+        )
     finally:
         await engine.dispose()
-    print(f"seed loaded in {time.perf_counter() - started:.1f}s: added {report.added}, already there {report.skipped}")
+    print(
+        f"seed loaded in {time.perf_counter() - started:.1f}s: added {report.added}, already there {report.skipped}"
+    )
     return 1 if report.refused else 0
 
 

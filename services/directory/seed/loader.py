@@ -50,7 +50,11 @@ def _organization_in(row: dict[str, Any]) -> OrganizationIn:
             "description_en": row["description_en"] or "",
             "sectors": row["sectors"],
             "products": [
-                {"hs_code": p["hs_code"], "description_es": p["description_es"], "description_en": p["description_en"]}
+                {
+                    "hs_code": p["hs_code"],
+                    "description_es": p["description_es"],
+                    "description_en": p["description_en"],
+                }
                 for p in row["products"]
             ],
             "target_markets": row["target_markets"],
@@ -81,7 +85,10 @@ async def load_seed(factory: async_sessionmaker[AsyncSession], progress: Progres
                 try:
                     # Every check runs before anything is added: a refused row leaves the transaction clean.
                     org = await service.register_organization(
-                        _organization_in(row), session=session, actor=None, seed_key=row["id"],
+                        _organization_in(row),
+                        session=session,
+                        actor=None,
+                        seed_key=row["id"],
                         figures=row["figures"],
                     )
                     known[row["id"]] = org.id
@@ -92,13 +99,31 @@ async def load_seed(factory: async_sessionmaker[AsyncSession], progress: Progres
                 progress(f"organizations: {i}/{len(rows)} read, {added} added")
     report.added["organizations"], report.skipped["organizations"] = added, len(rows) - added
 
-    await _load(factory, report, progress, "financing_programmes.json", FinancingProgramme, known, _programme,
-                knowledge.add_financing_programme)
-    await _load(factory, report, progress, "documents.json", Document, known, _document, knowledge.add_document)
+    await _load(
+        factory,
+        report,
+        progress,
+        "financing_programmes.json",
+        FinancingProgramme,
+        known,
+        _programme,
+        knowledge.add_financing_programme,
+    )
+    await _load(
+        factory, report, progress, "documents.json", Document, known, _document, knowledge.add_document
+    )
     people = read("people.json")
     members_only = people.get("visibility") == "members_only"
-    await _load(factory, report, progress, people["people"], Participant, known,
-                lambda row, orgs, i: _participant(row, orgs, members_only), knowledge.add_participant)
+    await _load(
+        factory,
+        report,
+        progress,
+        people["people"],
+        Participant,
+        known,
+        lambda row, orgs, i: _participant(row, orgs, members_only),
+        knowledge.add_participant,
+    )
     for line in report.refused:
         progress(f"refused {line}")
     return report
@@ -119,8 +144,18 @@ async def _load(factory, report, progress, source, model, orgs, shape, add) -> N
 
 
 def _programme(row: dict[str, Any], orgs: dict[str, Any], _: int) -> dict[str, Any]:
-    keep = ("programme", "country", "instrument", "eligible_es", "eligible_en", "description_es", "description_en",
-            "link", "source", "notes")
+    keep = (
+        "programme",
+        "country",
+        "instrument",
+        "eligible_es",
+        "eligible_en",
+        "description_es",
+        "description_en",
+        "link",
+        "source",
+        "notes",
+    )
     return {k: row[k] for k in keep} | {
         "instrument_inferred": bool(row["instrument_inferred"]),
         "institution_id": orgs.get(row["institution"]) if row["institution"] else None,
@@ -129,8 +164,20 @@ def _programme(row: dict[str, Any], orgs: dict[str, Any], _: int) -> dict[str, A
 
 
 def _document(row: dict[str, Any], orgs: dict[str, Any], position: int) -> dict[str, Any]:
-    kind = {"conclusions-2015": "conclusions", "recommendations-2015": "recommendations"}.get(row["id"], "presentation")
-    keep = ("symbol", "title", "presenter", "presenter_role", "country", "session", "summary_es", "summary_en", "source")
+    kind = {"conclusions-2015": "conclusions", "recommendations-2015": "recommendations"}.get(
+        row["id"], "presentation"
+    )
+    keep = (
+        "symbol",
+        "title",
+        "presenter",
+        "presenter_role",
+        "country",
+        "session",
+        "summary_es",
+        "summary_en",
+        "source",
+    )
     return {k: row.get(k) for k in keep} | {
         "kind": kind,
         "title_en": row.get("title_en") or "",

@@ -64,7 +64,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("organization_id", "facet", "value"),
     )
-    op.create_index("ix_organization_tags_facet_value", "organization_tags", ["facet", "value", "organization_id"])
+    op.create_index(
+        "ix_organization_tags_facet_value", "organization_tags", ["facet", "value", "organization_id"]
+    )
 
     op.create_table(
         "export_checkups",
@@ -181,7 +183,13 @@ def downgrade() -> None:
         op.execute("ALTER TABLE organizations DROP COLUMN IF EXISTS search_vector")
     else:
         op.execute("DROP TABLE IF EXISTS organization_fts")
-    for table in ("participants", "documents", "financing_programmes", "export_checkups", "organization_tags"):
+    for table in (
+        "participants",
+        "documents",
+        "financing_programmes",
+        "export_checkups",
+        "organization_tags",
+    ):
         op.drop_table(table)
     with op.batch_alter_table("organizations") as batch:
         batch.drop_index("ix_organizations_name_key_id")
