@@ -14,21 +14,22 @@ from gateway.forum.mutations import ForumMutation
 from gateway.forum.schema import ForumQuery
 from gateway.forum.subscription import ForumSubscription
 from gateway.limits import schema_extensions
+from gateway.matching.schema import MatchingMutation, MatchingQuery, MatchingSubscription
 from gateway.notifications.schema import NotificationsMutation, NotificationsQuery, NotificationsSubscription
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(DirectoryQuery, AuthQuery, ConsortiumQuery, NotificationsQuery, ForumQuery):
+class Query(DirectoryQuery, AuthQuery, ConsortiumQuery, NotificationsQuery, ForumQuery, MatchingQuery):
     pass
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(DirectoryMutation, AuthMutation, ConsortiumMutation, NotificationsMutation, ForumMutation):
+class Mutation(DirectoryMutation, AuthMutation, ConsortiumMutation, NotificationsMutation, ForumMutation, MatchingMutation):
     pass
 
 
 @strawberry.type(description="Everything a client can watch live (graphql-transport-ws).")
-class Subscription(NotificationsSubscription, ForumSubscription):
+class Subscription(NotificationsSubscription, ForumSubscription, MatchingSubscription):
     pass
 
 

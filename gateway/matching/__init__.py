@@ -1,0 +1,1 @@
+"""GraphQL for matching: suggestions with reasons, answers, formation proposals, live matches."""
