@@ -26,9 +26,11 @@ test: setup
 test-fast: setup
 	$(PY) -m pytest -x -q --ignore=tests/e2e $(PYTEST_ARGS)
 
-## bench: the benchmarks in bench/ (not part of the tests); figures go into the README.
+## bench: every runnable module in bench/ (not part of the tests); figures go into the README.
+## One of them: make bench BENCHES=event_pipeline ARGS="--rate 50"
+BENCHES ?= $(basename $(notdir $(shell grep -l '^if __name__ == "__main__":' bench/*.py)))
 bench: setup
-	$(PY) -m bench.event_pipeline $(ARGS)
+	@status=0; for m in $(BENCHES); do echo "== bench.$$m"; $(PY) -m bench.$$m $(ARGS) || status=1; done; exit $$status
 
 lint: setup
 	$(VENV)/bin/ruff check .
