@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.forum.models import AdvisoryRequest, Post, PostRevision, Reaction, Space, Thread, User
@@ -41,28 +41,24 @@ async def post_views(
         return []
     ids = [p.id for p in posts]
     authors = await users_by_ids({p.author_id for p in posts if p.author_id}, session=session)
+    me = principal.user_id if principal else None
+    # One query for the counts and the caller's own reactions.
     reaction_rows = (
         await session.execute(
-            select(Reaction.post_id, Reaction.emoji, func.count())
+            select(
+                Reaction.post_id,
+                Reaction.emoji,
+                func.count(),
+                func.sum(case((Reaction.user_id == me, 1), else_=0)),
+            )
             .where(Reaction.post_id.in_(ids))
             .group_by(Reaction.post_id, Reaction.emoji)
             .order_by(Reaction.post_id, Reaction.emoji)
         )
     ).all()
-    mine: set[tuple[uuid.UUID, str]] = set()
-    if principal is not None:
-        mine = set(
-            (
-                await session.execute(
-                    select(Reaction.post_id, Reaction.emoji).where(
-                        Reaction.post_id.in_(ids), Reaction.user_id == principal.user_id
-                    )
-                )
-            ).all()
-        )
     reactions: dict[uuid.UUID, list[tuple[str, int, bool]]] = {}
-    for post_id, emoji, count in reaction_rows:
-        reactions.setdefault(post_id, []).append((emoji, count, (post_id, emoji) in mine))
+    for post_id, emoji, count, mine in reaction_rows:
+        reactions.setdefault(post_id, []).append((emoji, count, bool(mine)))
     revisions = dict(
         (
             await session.execute(
