@@ -59,14 +59,22 @@ async def main() -> None:
         incremental = []
         for p in people[N:]:
             event = OrganizationRegistered(
-                organization_id=p.id, name=p.name, kind="sme", country=p.country, sectors=list(p.sectors),
+                organization_id=p.id,
+                name=p.name,
+                kind="sme",
+                country=p.country,
+                sectors=list(p.sectors),
                 products=[{"hs_code": x.code, "description": x.description} for x in p.products],
-                target_markets=sorted(p.markets), size_class=p.size, export_checkup_score=p.checkup,
+                target_markets=sorted(p.markets),
+                size_class=p.size,
+                export_checkup_score=p.checkup,
                 offers=" ".join(x.description for x in p.products),
             )
             t = time.perf_counter()
             async with unit_of_work(factory) as session:
-                await project_organization(event, event_id=str(uuid.uuid4()), session=session, matcher=matcher)
+                await project_organization(
+                    event, event_id=str(uuid.uuid4()), session=session, matcher=matcher
+                )
             incremental.append((time.perf_counter() - t) * 1000)
         await engine.dispose()
 
@@ -78,13 +86,19 @@ async def main() -> None:
         formation.append(time.perf_counter() - t)
 
     print(f"population: {N:,} SMEs generated in {built:.1f} s, candidate index loaded in {loaded:.1f} s")
-    print(f"top-10 partners of one organization: p50 {statistics.median(top):.1f} ms, p95 {p95(top):.1f} ms, "
-          f"max {max(top):.1f} ms over {QUERIES} queries   (target p95 <= 50 ms)")
-    print(f"incremental matching of a new organization (handler, SQLite commit): p50 "
-          f"{statistics.median(incremental):.1f} ms, p95 {p95(incremental):.1f} ms, max {max(incremental):.1f} ms "
-          f"over {NEW}   (target <= 200 ms)")
-    print(f"formation over a pool of {len(family_pool):,}: best {min(formation):.2f} s, worst {max(formation):.2f} s "
-          f"({len(result.groups)} groups, {len(result.unassigned)} unassigned)   (target <= 2 s)")
+    print(
+        f"top-10 partners of one organization: p50 {statistics.median(top):.1f} ms, p95 {p95(top):.1f} ms, "
+        f"max {max(top):.1f} ms over {QUERIES} queries   (target p95 <= 50 ms)"
+    )
+    print(
+        f"incremental matching of a new organization (handler, SQLite commit): p50 "
+        f"{statistics.median(incremental):.1f} ms, p95 {p95(incremental):.1f} ms, max {max(incremental):.1f} ms "
+        f"over {NEW}   (target <= 200 ms)"
+    )
+    print(
+        f"formation over a pool of {len(family_pool):,}: best {min(formation):.2f} s, worst {max(formation):.2f} s "
+        f"({len(result.groups)} groups, {len(result.unassigned)} unassigned)   (target <= 2 s)"
+    )
     print("command: .venv/bin/python -m bench.matching_speed")
 
 

@@ -24,9 +24,15 @@ def build_registry(matcher: Matcher | None, *, match: bool = True) -> HandlerReg
     """The handlers of one process, bound to its candidate index (``matcher=None``: read model only)."""
     registry = HandlerRegistry()
 
+    async def caught_up(session: AsyncSession) -> None:
+        # Another replica may have applied events this process never saw: bring the index level first.
+        if matcher is not None:
+            await matcher.catch_up(session)
+
     @registry.on(OrganizationRegistered)
     @registry.on(OrganizationUpdated)
     async def on_profile(event: OrganizationRegistered, *, session: AsyncSession, envelope: CloudEvent) -> None:
+        await caught_up(session)
         await service.project_organization(event, event_id=envelope.id, session=session, matcher=matcher, match=match)
 
     @registry.on(OrganizationDeleted)
@@ -35,6 +41,7 @@ def build_registry(matcher: Matcher | None, *, match: bool = True) -> HandlerReg
 
     @registry.on(MemberJoined)
     async def on_joined(event: MemberJoined, *, session: AsyncSession, envelope: CloudEvent) -> None:
+        await caught_up(session)
         await service.join_consortium(event.consortium_id, event.organization_id, event.role, session=session,
                                       matcher=matcher, match=match)
 

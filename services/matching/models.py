@@ -31,7 +31,7 @@ class OrganizationProjection(Base):
     country: Mapped[str] = mapped_column(String(2), index=True)
     profile: Mapped[dict] = mapped_column(JSON, default=dict)
     source_event_id: Mapped[str] = mapped_column(String(64))
-    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class ConsortiumMembership(Base):
@@ -124,3 +124,12 @@ class FormationProposal(Base):
     groups: Mapped[list] = mapped_column(JSON, default=list)
     unassigned: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OrganizationTombstone(Base):
+    """An organization that left: lets every replica's candidate index drop it too."""
+
+    __tablename__ = "organization_tombstones"
+
+    organization_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -21,7 +21,12 @@ from sqlalchemy import delete
 
 from services.matching.config import MatchingSettings, get_settings
 from services.matching.handlers import build_registry
-from services.matching.models import ConsortiumMembership, OrganizationManager, OrganizationProjection
+from services.matching.models import (
+    ConsortiumMembership,
+    OrganizationManager,
+    OrganizationProjection,
+    OrganizationTombstone,
+)
 from shared.db import create_engine, create_session_factory
 from shared.events.catalog import parse
 from shared.events.envelope import CloudEvent
@@ -46,7 +51,7 @@ async def rebuild(settings: MatchingSettings, *, idle_timeout_s: float = 10.0) -
         stats["last_sequence"] = last
         registry = build_registry(None, match=False)
         async with factory() as session:
-            for table in (OrganizationProjection, ConsortiumMembership, OrganizationManager):
+            for table in (OrganizationProjection, ConsortiumMembership, OrganizationManager, OrganizationTombstone):
                 await session.execute(delete(table))
             if last:
                 sub = await js.subscribe(settings.subject("directory.>"), stream=stream, ordered_consumer=True,

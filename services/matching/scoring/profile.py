@@ -104,10 +104,15 @@ class Profile:
 
     @classmethod
     def from_event(cls, data: dict[str, Any], members: frozenset[uuid.UUID] = frozenset()) -> Profile:
+        raw = data.get("products") or []
         products = tuple(
-            Product("".join(ch for ch in (p.get("hs_code") or "") if ch.isdigit()), p.get("description") or "")
-            for p in data.get("products") or []
+            Product("".join(ch for ch in (p.get("hs_code") or "") if ch.isdigit()),
+                    p.get("description") or p.get("description_es") or p.get("description_en") or "")
+            for p in raw
         )
+        # Both languages feed the text features: a Spanish profile should meet an English one.
+        described = " ".join(" ".join(filter(None, (p.get("description"), p.get("description_es"),
+                                                     p.get("description_en")))) for p in raw)
         size = data.get("size_class") or size_from_employees(data.get("employees"))
         markets = frozenset(m.upper() if len(m) == 2 else m.lower() for m in data.get("target_markets") or [])
         return cls(
@@ -115,7 +120,7 @@ class Profile:
             name=data.get("name", ""),
             kind=data.get("kind", "sme"),
             country=(data.get("country") or "").upper(),
-            region=data.get("region"),
+            region=data.get("province"),  # subnational: the world region comes from the country
             sectors=tuple(data.get("sectors") or ()),
             products=products,
             role=data.get("value_chain_role"),
@@ -126,10 +131,9 @@ class Profile:
             certifications=frozenset(c.lower() for c in data.get("certifications") or []),
             offers_terms=text.terms(data.get("offers") or ""),
             seeks_terms=text.terms(data.get("seeks") or ""),
-            product_terms=text.terms(" ".join(p.description for p in products)),
+            product_terms=text.terms(described),
             members=members,
-            words=text.surface(" ".join([data.get("offers") or "", data.get("seeks") or ""]
-                                        + [p.description for p in products])),
+            words=text.surface(" ".join([data.get("offers") or "", data.get("seeks") or "", described])),
         )
 
     def pooled_with(self, members: list[Profile]) -> Profile:

@@ -46,6 +46,7 @@ async def propose_formation(body: FormationIn, principal: Principal, *, session:
     lo, hi = body.min_size or s.formation_min_size, body.max_size or s.formation_max_size
     if lo > hi:
         raise DomainError("validation_error", "min_size must not exceed max_size", details={"min_size": lo, "max_size": hi})
+    await matcher.catch_up(session)
     pool = select_pool(matcher, body)
     if len(pool) < lo:
         raise DomainError("pool_too_small", f"the pool has {len(pool)} SMEs; a group needs at least {lo}",

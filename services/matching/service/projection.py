@@ -9,8 +9,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.matching.matcher import Matcher
-from services.matching.models import ConsortiumMembership, Match, OrganizationManager, OrganizationProjection
-from services.matching.scoring.profile import Profile
+from services.matching.models import (
+    ConsortiumMembership,
+    Match,
+    OrganizationManager,
+    OrganizationProjection,
+    OrganizationTombstone,
+)
 from services.matching.service.matches import refresh_matches
 from shared.errors import NotFound
 from shared.events.directory import OrganizationProfile
@@ -35,8 +40,12 @@ async def project_organization(
     registered_by = getattr(profile, "registered_by", None)
     if registered_by:
         await add_manager(profile.organization_id, uuid.UUID(str(registered_by)), session=session)
+    tomb = await session.get(OrganizationTombstone, profile.organization_id)
+    if tomb is not None:  # registered again after leaving
+        await session.delete(tomb)
     if matcher is not None:
-        matcher.index.put(Profile.from_event(row.profile))
+        await session.flush()
+        matcher.put(row)
         if match:
             await session.flush()
             await refresh_matches(profile.organization_id, session=session, matcher=matcher)
@@ -59,8 +68,10 @@ async def remove_organization(organization_id: uuid.UUID, *, session: AsyncSessi
         .where(((Match.organization_a == organization_id) | (Match.organization_b == organization_id)) & (Match.status == "open"))
         .values(status="withdrawn", updated_at=datetime.now(UTC))
     )
+    if await session.get(OrganizationTombstone, organization_id) is None:
+        session.add(OrganizationTombstone(organization_id=organization_id, deleted_at=datetime.now(UTC)))
     if matcher is not None:
-        matcher.index.remove(organization_id)
+        matcher.forget(organization_id)
 
 
 async def join_consortium(
