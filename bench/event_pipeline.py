@@ -17,6 +17,7 @@ import asyncio
 import os
 import platform
 import shlex
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,16 +44,24 @@ def _line(name: str, values: list[float]) -> str:
     )
 
 
-async def part_a(workdir: Path, nats_url: str, redis_url: str, args: argparse.Namespace) -> bool:
+async def part_a(
+    workdir: Path, nats_url: str, redis_url: str, nats_pid: int, args: argparse.Namespace
+) -> bool:
     print(f"\nPart A: registerOrganization through the gateway at {args.rate:g}/s for {args.seconds:g} s")
     sl = await asyncio.to_thread(start_slice, workdir, nats_url, redis_url)
     try:
-        r = await registrations.measure(sl, nats_url, rate=args.rate, seconds=args.seconds, warmup=50)
+        pids = {name: proc.pid for name, proc in sl.procs.items()} | {"nats-server": nats_pid, "client": None}
+        profilers = _profile(sl.procs, args) if args.profile else []
+        r = await registrations.measure(
+            sl, nats_url, rate=args.rate, seconds=args.seconds, warmup=50, pids=pids
+        )
     finally:
+        for profiler in profilers:
+            profiler.wait()
         await asyncio.to_thread(sl.stop)
     print(f"  sent {r.sent}, handled in matching {len(r.handled_ms)}, failed {len(r.failed)}")
     for problem in r.failed[:5]:
-        print(f"    {problem}")
+        print(f"    failed: {problem}")
     print(
         f"  offered {r.offered_rate:.0f}/s, achieved {r.achieved_rate:.1f}/s (handled / first send..last ack)"
     )
@@ -61,6 +70,9 @@ async def part_a(workdir: Path, nats_url: str, redis_url: str, args: argparse.Na
     print(_line("mutation answered (gateway)", r.response_ms))
     print(_line("event stored in JetStream", r.published_ms))
     print(_line("event handled in matching (E2E)", r.handled_ms))
+    print(_line("  of which stored -> handled", r.delivered_ms))
+    cpu = ", ".join(f"{name} {ms:.1f}" for name, ms in r.cpu_ms.items())
+    print(f"  CPU per registration (ms): {cpu}; total {sum(r.cpu_ms.values()):.1f}")
     p50, p99 = pct(r.handled_ms, 50), pct(r.handled_ms, 99)
     ok = not r.failed and p50 <= 10 and p99 <= 50
     print(
@@ -94,6 +106,38 @@ async def part_b(nats_url: str, workdir: Path, args: argparse.Namespace) -> bool
     return ok
 
 
+def _profile(
+    procs: dict[str, subprocess.Popen[bytes]], args: argparse.Namespace
+) -> list[subprocess.Popen[bytes]]:
+    """py-spy flame graphs of the apps while registrations are offered (warm-up included)."""
+    out = Path(args.profile).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    spy = Path(sys.executable).parent / "py-spy"
+    ext = "svg" if args.profile_format == "flamegraph" else "txt"
+    print(f"  profiling into {out}/<app>.{ext}")
+    return [
+        subprocess.Popen(
+            [
+                str(spy),
+                "record",
+                "-d",
+                str(int(args.seconds + 2)),
+                "-r",
+                "200",
+                "-o",
+                str(out / f"{name}.{ext}"),
+                "-f",
+                args.profile_format,
+                "-p",
+                str(proc.pid),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name, proc in procs.items()
+    ]
+
+
 def _load() -> str:
     # Other work on the machine takes CPU from the benchmark: the figures mean little under a high load.
     one, five, _ = os.getloadavg()
@@ -120,7 +164,7 @@ async def main(args: argparse.Namespace) -> int:
         try:
             ok = True
             if not args.skip_system:
-                ok &= await part_a(workdir, nats_url, redis_url, args)
+                ok &= await part_a(workdir, nats_url, redis_url, nats.proc.pid, args)
             if not args.skip_backbone:
                 ok &= await part_b(nats_url, workdir, args)
         finally:
@@ -142,6 +186,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-system", action="store_true", help="part B only")
     parser.add_argument("--skip-backbone", action="store_true", help="part A only")
     parser.add_argument("--no-postgres", action="store_true", help="part B on SQLite only")
+    parser.add_argument("--profile", metavar="DIR", help="part A: py-spy flame graphs of each app into DIR")
+    parser.add_argument("--profile-format", default="flamegraph", choices=["flamegraph", "raw", "speedscope"])
     return parser.parse_args(argv)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -49,15 +50,28 @@ class Registrations:
     response_ms: list[float] = field(default_factory=list)
     published_ms: list[float] = field(default_factory=list)
     handled_ms: list[float] = field(default_factory=list)
+    delivered_ms: list[float] = field(default_factory=list)  # stored in JetStream -> handled in matching
     window_s: float = 0.0  # first send to last handled
     late_sends: int = 0  # requests the client itself sent more than 5 ms behind schedule
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU time per registration, per process
 
     @property
     def achieved_rate(self) -> float:
         return len(self.handled_ms) / self.window_s if self.window_s else 0.0
 
 
-async def measure(sl: Slice, nats_url: str, *, rate: float, seconds: float, warmup: int) -> Registrations:
+def cpu_seconds(pid: int | None = None) -> float:
+    """User + system CPU time of a process (Linux /proc); this process when pid is None."""
+    if pid is None:
+        return time.process_time()
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(
+    sl: Slice, nats_url: str, *, rate: float, seconds: float, warmup: int, pids: dict[str, int | None]
+) -> Registrations:
     stream, durable = f"{sl.namespace.upper()}_DIRECTORY", f"{sl.namespace}_matching-from-directory"
     acks: dict[int, float] = {}
 
@@ -81,11 +95,15 @@ async def measure(sl: Slice, nats_url: str, *, rate: float, seconds: float, warm
             # Warm-up, not measured: connection pools, compiled statements, the consumer's first fetch.
             await asyncio.gather(*(_register(client, sl.graphql, f"warm-{i}") for i in range(warmup)))
             await asyncio.sleep(1.0)
+            cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
             sends = await _offer(client, sl.graphql, rate, seconds, result)
         records = await _stream_records(nc.jetstream(), stream, set(sends))
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and not all(seq in acks for seq, _ in records.values()):  # noqa: ASYNC110 (acks fill a dict)
             await asyncio.sleep(0.05)
+        if sends:
+            for name, pid in pids.items():
+                result.cpu_ms[name] = (cpu_seconds(pid) - cpu_before[name]) * 1000 / len(sends)
     finally:
         await nc.close()
     first_send, last_ack = min(sent_at for sent_at, _ in sends.values()), 0.0
@@ -97,6 +115,7 @@ async def measure(sl: Slice, nats_url: str, *, rate: float, seconds: float, warm
             continue
         result.published_ms.append((stored_at - sent_at) * 1000)
         result.handled_ms.append((acks[seq] - sent_at) * 1000)
+        result.delivered_ms.append((acks[seq] - stored_at) * 1000)
         last_ack = max(last_ack, acks[seq])
     result.window_s = last_ack - first_send
     return result
