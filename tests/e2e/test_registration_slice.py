@@ -19,6 +19,9 @@ mutation Register($input: RegisterOrganizationInput!) {
   }
 }
 """
+SIGN_UP = """mutation($email: String!) {
+  signUp(input: {email: $email, password: "a long enough secret", displayName: "Slice"}) { ... on AuthPayload { accessToken } }
+}"""
 READ = "query Read($id: ID!) { organization(id: $id) { id name countryCode country { nameEn } } }"
 
 
@@ -33,6 +36,9 @@ async def _gql(client: httpx.AsyncClient, url: str, query: str, **variables):  #
 async def test_registered_organization_reaches_matching_exactly_once(system):
     name = f"Cacao del Sur {uuid.uuid4().hex[:6]}"
     async with httpx.AsyncClient(timeout=10) as client:
+        # Registering needs a signed-in person: they become the organization's manager.
+        signed_up = await _gql(client, system.graphql, SIGN_UP, email=f"{uuid.uuid4().hex[:8]}@example.org")
+        client.headers["Authorization"] = f"Bearer {signed_up['signUp']['accessToken']}"
         data = await _gql(client, system.graphql, REGISTER, input={"kind": "SME", "name": name, "country": "ec"})
         result = data["registerOrganization"]
         assert result["__typename"] == "RegisterOrganizationSuccess"
@@ -61,6 +67,8 @@ async def test_registered_organization_reaches_matching_exactly_once(system):
 async def test_duplicate_and_invalid_registrations_are_typed_errors(system):
     name = f"Textiles Andinos {uuid.uuid4().hex[:6]}"
     async with httpx.AsyncClient(timeout=10) as client:
+        signed_up = await _gql(client, system.graphql, SIGN_UP, email=f"{uuid.uuid4().hex[:8]}@example.org")
+        client.headers["Authorization"] = f"Bearer {signed_up['signUp']['accessToken']}"
         first = await _gql(client, system.graphql, REGISTER, input={"kind": "SME", "name": name, "country": "PE"})
         assert first["registerOrganization"]["__typename"] == "RegisterOrganizationSuccess"
         again = await _gql(client, system.graphql, REGISTER, input={"kind": "SME", "name": name.upper(), "country": "PE"})
