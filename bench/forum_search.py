@@ -1,0 +1,325 @@
+"""Benchmark: forum search over a large PostgreSQL forum. `.venv/bin/python -m bench.forum_search`
+
+Builds a throwaway database helper_forum_bench_search_* (dropped afterwards) with forum's migrations,
+then loads posts with COPY (the GIN index is built after the load): 20,000 threads in 14 public
+categories and 60 private spaces, 50 posts each, 24 words per post drawn with a Zipf law from a
+vocabulary made of the 2015 meeting's own words plus generated product and place names. Generation
+is bounded by --budget seconds: the figures say how many posts were actually searched.
+
+Then a real forum process (uvicorn, 127.0.0.1) answers GET /search as an anonymous reader (public
+spaces only): 300 queries of one to three mid-frequency words, sequentially after a warm-up, with the
+relevance ranking and cursor the API always uses. Target: p95 <= 50 ms over 1,000,000 posts.
+The single most common word (in most posts) is measured separately as the worst case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import shlex
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+import numpy as np
+from sqlalchemy.engine import make_url
+
+from bench import servers
+from bench.forum_common import Forum, figures, pct
+from shared.text import fold
+
+PG_PREFIX = "helper_forum_bench_search"
+TARGET_P95_MS = 50.0
+POSTS_PER_THREAD = 50
+WORDS_PER_POST = 24
+REPO = Path(__file__).resolve().parents[1]
+
+
+def vocabulary(rng: np.random.Generator, size: int = 20_000) -> list[str]:
+    """The meeting's words first (the common ones), then generated names for the long tail."""
+    texts = [
+        json.dumps(json.loads((REPO / "services/forum/seed" / f).read_text()), ensure_ascii=False)
+        for f in ("debates.json", "categories.json")
+    ]
+    counts: dict[str, int] = {}
+    for word in re.findall(r"[a-z]{4,}", fold(" ".join(texts))):
+        counts[word] = counts.get(word, 0) + 1
+    words = sorted(counts, key=lambda w: -counts[w])
+    syllables = [
+        "ca",
+        "co",
+        "ta",
+        "ri",
+        "me",
+        "xo",
+        "la",
+        "pa",
+        "vi",
+        "nu",
+        "sol",
+        "mar",
+        "quin",
+        "bel",
+        "dor",
+    ]
+    seen = set(words)
+    while len(words) < size:
+        w = "".join(rng.choice(syllables, size=rng.integers(3, 5)))
+        if w not in seen:
+            seen.add(w)
+            words.append(w)
+    return words[:size]
+
+
+async def build(url: str, target_posts: int, budget_s: float) -> tuple[int, list[str], np.ndarray]:
+    from shared.db import create_engine
+    from shared.migrations import upgrade
+
+    engine = create_engine(url)
+    await upgrade(engine, REPO / "services/forum/migrations")
+    await engine.dispose()
+    u = make_url(url)
+    conn = await asyncpg.connect(
+        user=u.username, host=u.host, port=u.port or 5432, database=u.database, password=u.password
+    )
+    rng = np.random.default_rng(2015)
+    words = vocabulary(rng)
+    ranks = np.arange(1, len(words) + 1)
+    weights = 1.0 / ranks
+    weights /= weights.sum()
+    vocab = np.array(words, dtype=object)
+    started = time.monotonic()
+    try:
+        await conn.execute("DROP INDEX IF EXISTS ix_posts_search")
+        now = datetime.now(UTC)
+        spaces = [
+            (
+                uuid.uuid4(),
+                "category",
+                f"c{i}",
+                f"Categoría {i}",
+                f"Category {i}",
+                "",
+                "",
+                i,
+                False,
+                None,
+                None,
+                now,
+            )
+            for i in range(14)
+        ]
+        spaces += [
+            (
+                uuid.uuid4(),
+                "consortium",
+                None,
+                f"Consorcio {i}",
+                f"Consortium {i}",
+                "",
+                "",
+                1000,
+                True,
+                uuid.uuid4(),
+                None,
+                now,
+            )
+            for i in range(60)
+        ]
+        await conn.copy_records_to_table(
+            "spaces",
+            records=spaces,
+            columns=[
+                "id",
+                "kind",
+                "slug",
+                "name_es",
+                "name_en",
+                "description_es",
+                "description_en",
+                "position",
+                "is_private",
+                "consortium_id",
+                "introduction_id",
+                "created_at",
+            ],
+        )
+        n_threads = max(1, target_posts // POSTS_PER_THREAD)
+        threads = []
+        for i in range(n_threads):
+            space = spaces[i % 14][0] if i % 10 else spaces[14 + i % 60][0]  # a tenth private
+            t = now - timedelta(minutes=n_threads - i)
+            threads.append(
+                (
+                    uuid.uuid4(),
+                    space,
+                    uuid.uuid4(),
+                    f"Hilo {i}",
+                    None,
+                    None,
+                    None,
+                    False,
+                    False,
+                    False,
+                    False,
+                    POSTS_PER_THREAD,
+                    POSTS_PER_THREAD,
+                    t,
+                    t,
+                    None,
+                )
+            )
+        await conn.copy_records_to_table(
+            "threads",
+            records=threads,
+            columns=[
+                "id",
+                "space_id",
+                "author_id",
+                "title",
+                "title_en",
+                "attributed_to",
+                "seed_key",
+                "pinned",
+                "locked",
+                "is_advisory",
+                "solved",
+                "last_post_number",
+                "post_count",
+                "created_at",
+                "last_post_at",
+                "deleted_at",
+            ],
+        )
+        loaded, batch_threads = 0, 1000
+        for start in range(0, n_threads, batch_threads):
+            if time.monotonic() - started > budget_s:
+                print(f"generation budget of {budget_s:.0f} s reached at {loaded:,} posts")
+                break
+            chunk = threads[start : start + batch_threads]
+            n = len(chunk) * POSTS_PER_THREAD
+            picks = rng.choice(len(words), size=(n, WORDS_PER_POST), p=weights)
+            texts = [" ".join(row) for row in vocab[picks]]
+            records = []
+            for k, text in enumerate(texts):
+                thread = chunk[k // POSTS_PER_THREAD]
+                number = k % POSTS_PER_THREAD + 1
+                records.append(
+                    (
+                        uuid.uuid4(),
+                        thread[0],
+                        number,
+                        thread[2],
+                        text,
+                        f"<p>{text}</p>\n",
+                        uuid.uuid4().hex,
+                        text,
+                        0,
+                        False,
+                        thread[13] + timedelta(seconds=number),
+                    )
+                )
+            await conn.copy_records_to_table(
+                "posts",
+                records=records,
+                columns=[
+                    "id",
+                    "thread_id",
+                    "number",
+                    "author_id",
+                    "body_md",
+                    "body_html",
+                    "content_hash",
+                    "search_text",
+                    "flag_count",
+                    "hidden",
+                    "created_at",
+                ],
+            )
+            loaded += n
+        load_s = time.monotonic() - started
+        await conn.execute("SET maintenance_work_mem = '1GB'")
+        await conn.execute("CREATE INDEX ix_posts_search ON posts USING gin (search_vector)")
+        await conn.execute("ANALYZE")
+        print(
+            f"generated {loaded:,} posts in {load_s:.0f} s; GIN index and ANALYZE in "
+            f"{time.monotonic() - started - load_s:.0f} s"
+        )
+    finally:
+        await conn.close()
+    counts = np.bincount(rng.choice(len(words), size=200_000, p=weights), minlength=len(words))
+    return loaded, words, counts
+
+
+def queries(words: list[str], rng: np.random.Generator, n: int) -> list[str]:
+    """One to three words from the middle of the vocabulary (ranks 30 to 3,000): what people look for."""
+    out = []
+    for _ in range(n):
+        k = int(rng.integers(1, 4))
+        out.append(" ".join(words[int(i)] for i in rng.integers(30, 3000, size=k)))
+    return out
+
+
+async def measure(forum: Forum, qs: list[str]) -> tuple[list[float], int]:
+    times, hits = [], 0
+    async with httpx.AsyncClient(base_url=forum.url, timeout=60) as client:
+        for q in qs[:20]:
+            (await client.get("/search", params={"q": q})).raise_for_status()
+        for q in qs:
+            started = time.perf_counter()
+            r = await client.get("/search", params={"q": q, "limit": 20})
+            times.append((time.perf_counter() - started) * 1000)
+            r.raise_for_status()
+            hits += len(r.json()["items"]) > 0
+    return times, hits
+
+
+async def run(target: int, budget: float, n: int) -> int:
+    print("command:", shlex.join([sys.executable, "-m", "bench.forum_search", *sys.argv[1:]]))
+    with tempfile.TemporaryDirectory(prefix="forum-search-bench-") as tmp:
+        workdir = Path(tmp)
+        nats, nats_url = servers.start_nats(workdir)
+        redis, redis_url = servers.start_redis(workdir)
+        url = await servers.create_pg_database(PG_PREFIX)
+        try:
+            loaded, words, _ = await build(url, target, budget)
+            forum = Forum(workdir, url, nats_url, redis_url)
+            try:
+                rng = np.random.default_rng(7)
+                times, hits = await measure(forum, queries(words, rng, n))
+                worst, _ = await measure(forum, [words[0]] * 30)
+            finally:
+                forum.stop()
+        finally:
+            await servers.drop_pg_database(url)
+            nats.stop()
+            redis.stop()
+    ok = pct(times, 95) <= TARGET_P95_MS
+    print(
+        figures(f"search over {loaded:,} posts (PostgreSQL), 1-3 mid-frequency words", times),
+        f"({hits}/{len(times)} with results) -> {'OK' if ok else 'ABOVE'} target p95 <= {TARGET_P95_MS:.0f} ms",
+    )
+    print(figures(f"worst case: the most common word ({words[0]!r}, in most posts)", worst))
+    return 0 if ok else 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--budget", type=float, default=120.0, help="seconds allowed for generating posts")
+    parser.add_argument("-n", type=int, default=300, help="measured queries")
+    args = parser.parse_args()
+    sys.exit(asyncio.run(run(args.posts, args.budget, args.n)))
+
+
+if __name__ == "__main__":
+    main()
