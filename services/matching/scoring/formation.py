@@ -228,12 +228,21 @@ def _place_leftovers(groups: list[list[int]], leftovers: list[int], W: np.ndarra
 
 def _explain(g: list[int], pool: list[Profile], W: np.ndarray, scorer: Scorer) -> Group:
     placements = []
+    ties: dict[frozenset[int], list] = {}  # a pair's reasons, computed once for both members
+
+    def reasons_of(i: int, j: int) -> list:  # type: ignore[type-arg]
+        key = frozenset((i, j))
+        if key not in ties:
+            a, b = pool[i], pool[j]
+            s = scorer.partner(a, b) or scorer.supplier(a, b) or scorer.supplier(b, a)
+            ties[key] = s.reasons[:2] if s else []
+        return ties[key]
+
     for i in g:
         others = sorted((j for j in g if j != i), key=lambda j: -W[i, j])[:2]
         es_parts, en_parts = [], []
         for j in others:
-            s = scorer.partner(pool[i], pool[j]) or scorer.supplier(pool[i], pool[j]) or scorer.supplier(pool[j], pool[i])
-            top = s.reasons[:2] if s else []
+            top = reasons_of(i, j)
             es_parts.append(f"con {pool[j].name}: " + ("; ".join(r.es for r in top) or "misma cadena de valor"))
             en_parts.append(f"with {pool[j].name}: " + ("; ".join(r.en for r in top) or "same value chain"))
         fit = float(W[i, [j for j in g if j != i]].mean()) if len(g) > 1 else 0.0
