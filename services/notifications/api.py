@@ -81,7 +81,9 @@ async def list_subscriptions(
 
 @router.post("/subscriptions", status_code=status.HTTP_201_CREATED, response_model=SubscriptionOut,
              tags=["subscriptions"])
-async def create_subscription(body: SubscriptionIn, user: CurrentUser, session: Session) -> SubscriptionOut:
+async def create_subscription(body: SubscriptionIn, user: CurrentUser, session: Session,
+                              request: Request) -> SubscriptionOut:
+    _changes_subscriptions(request, session)
     sub = await subscriptions.create_subscription(
         session=session, user_id=user.user_id, kind=body.kind, filters=body.filters.model_dump(exclude_none=True),
         in_app=body.in_app, email=body.email, webhook=body.webhook)
@@ -90,7 +92,8 @@ async def create_subscription(body: SubscriptionIn, user: CurrentUser, session: 
 
 @router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionOut, tags=["subscriptions"])
 async def update_subscription(subscription_id: uuid.UUID, body: SubscriptionPatch, user: CurrentUser,
-                              session: Session) -> SubscriptionOut:
+                              session: Session, request: Request) -> SubscriptionOut:
+    _changes_subscriptions(request, session)
     changes = body.model_dump(exclude_unset=True)
     if body.filters is not None:
         changes["filters"] = body.filters.model_dump(exclude_none=True)
@@ -100,8 +103,15 @@ async def update_subscription(subscription_id: uuid.UUID, body: SubscriptionPatc
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["subscriptions"])
-async def delete_subscription(subscription_id: uuid.UUID, user: CurrentUser, session: Session) -> None:
+async def delete_subscription(subscription_id: uuid.UUID, user: CurrentUser, session: Session,
+                              request: Request) -> None:
+    _changes_subscriptions(request, session)
     await subscriptions.delete_subscription(subscription_id, session=session, user_id=user.user_id)
+
+
+def _changes_subscriptions(request: Request, session) -> None:  # type: ignore[no-untyped-def]
+    """Once this commits, this replica's cache of subscriptions is stale."""
+    request.app.state.hub.effects(session).forget_subscriptions = True
 
 
 def _preferences_out(pref, language: str) -> PreferencesOut:  # type: ignore[no-untyped-def]
@@ -210,5 +220,6 @@ async def unsubscribe_page(token: str, session: Session, request: Request) -> HT
 async def unsubscribe(token: str, session: Session, request: Request) -> HTMLResponse:
     user_id, kind = read_token(await load_secret(session=session, configured=request.app.state.hub.settings.unsubscribe_secret), token)
     await preferences.unsubscribe(session=session, user_id=user_id, kind=kind)
+    _changes_subscriptions(request, session)
     return HTMLResponse(_PAGE.format(content="<p>Listo: no recibirás más estos correos. / Done: you are unsubscribed.</p>"))
 

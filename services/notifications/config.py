@@ -20,6 +20,8 @@ class NotificationsSettings(ServiceSettings):
     # Many alerts of one kind for one person within this window become one notification.
     group_window_s: float = Field(default=60.0, ge=0)
     dedupe_ttl_s: int = 7 * 24 * 3600
+    # Subscriptions are read on every event: each replica caches them this long.
+    subscription_cache_s: float = Field(default=2.0, ge=0)
 
     # E-mail: a real SMTP server when smtp_host is set, otherwise one .eml per message in mail_sink_dir.
     smtp_host: str | None = None

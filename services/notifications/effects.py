@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifications.config import NotificationsSettings
@@ -30,6 +32,16 @@ class Effects:
     pushes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)
     wake_queue: bool = False
+    forget_subscriptions: bool = False
+
+
+@dataclass(frozen=True)
+class StandingSubscription:
+    user_id: uuid.UUID
+    filters: dict[str, Any]
+    in_app: bool
+    email: str
+    webhook: bool
 
 
 class Hub:
@@ -41,6 +53,8 @@ class Hub:
         self.wake_queue = lambda: None
         self.worker: Any = None  # the DeliveryWorker, once the app has started
         self._tasks: set[asyncio.Task[None]] = set()
+        self._subscriptions: dict[str, tuple[float, list[StandingSubscription]]] = {}
+        self._names: dict[uuid.UUID, tuple[float, str]] = {}
 
     async def attach(self, runtime: ServiceRuntime) -> None:
         self.runtime = runtime
@@ -48,6 +62,45 @@ class Hub:
     @property
     def redis(self):  # type: ignore[no-untyped-def]
         return self.runtime.redis if self.runtime else None
+
+    async def subscriptions(self, kind: str, *, session: AsyncSession) -> list[StandingSubscription]:
+        """Every subscription to a kind, cached for ``subscription_cache_s``: read on every event, written rarely.
+
+        This replica forgets its cache when it changes a subscription; another replica's change is seen
+        within the cache's lifetime.
+        """
+        hit = self._subscriptions.get(kind)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        from services.notifications.models import Subscription
+
+        rows = (await session.execute(select(Subscription).where(Subscription.kind == kind))).scalars()
+        found = [StandingSubscription(r.user_id, r.filters or {}, r.in_app, r.email, r.webhook) for r in rows]
+        self._subscriptions[kind] = (time.monotonic() + self.settings.subscription_cache_s, found)
+        return found
+
+    async def names(self, ids: list[uuid.UUID], *, session: AsyncSession) -> dict[uuid.UUID, str]:
+        """Organizations' names for alert titles; a name seldom changes, so it is cached a while."""
+        now = time.monotonic()
+        found = {i: self._names[i][1] for i in ids if i in self._names and self._names[i][0] > now}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            from services.notifications.models import OrganizationView
+
+            query = select(OrganizationView.id, OrganizationView.name).where(OrganizationView.id.in_(missing))
+            for ident, name in (await session.execute(query)).all():
+                found[ident] = name
+            if len(self._names) > 50_000:
+                self._names.clear()
+            for ident in missing:  # unknown ones too: a match names organizations we may never hear of
+                self._names[ident] = (now + 60.0, found.get(ident, ""))
+        return found
+
+    def forget_name(self, organization_id: uuid.UUID) -> None:
+        self._names.pop(organization_id, None)
+
+    def forget_subscriptions(self) -> None:
+        self._subscriptions.clear()
 
     def dedupe_key(self, user_id: object, event_id: str) -> str:
         return self.settings.subject(f"notifications:seen:{user_id}:{event_id}")
@@ -76,6 +129,8 @@ class Hub:
             return
         if effects.wake_queue:
             self.wake_queue()
+        if effects.forget_subscriptions:
+            self.forget_subscriptions()
         if effects.pushes or effects.seen:
             task = asyncio.get_running_loop().create_task(self._flush(effects))
             self._tasks.add(task)

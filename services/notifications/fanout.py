@@ -17,14 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifications import queue
 from services.notifications.effects import Hub
-from services.notifications.kinds import KINDS, TRANSACTIONAL, Kind, body_of, language_of, title_of
+from services.notifications.kinds import KINDS, TRANSACTIONAL, Kind, body_of, language_of, render, title_of
 from services.notifications.models import (
     DigestEntry,
     Notification,
     NotificationItem,
     Preference,
     Recipient,
-    Subscription,
     WebhookEndpoint,
 )
 from services.notifications.subscriptions import matches
@@ -61,9 +60,19 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
     """Create the notifications and deliveries for one event; returns how many recipients got one."""
     kind = KINDS[signal.kind]
     now = now or datetime.now(UTC)
-    wanted = await _recipients(signal, kind, session=session)
-    if not wanted:
+    subscribers: dict[uuid.UUID, Channels] = {}
+    if kind.subscribable:
+        for sub in await hub.subscriptions(signal.kind, session=session):
+            if matches(sub.filters, signal.attributes):
+                subscribers.setdefault(sub.user_id, Channels()).merge(sub.in_app, sub.email, sub.webhook)
+    candidates = (signal.concerned | set(subscribers)) - signal.exclude
+    if not candidates:
         return 0
+    prefs = {
+        p.user_id: p
+        for p in (await session.execute(select(Preference).where(Preference.user_id.in_(candidates)))).scalars()
+    }
+    wanted = _channels(signal, kind, subscribers, prefs)
     keys = {user: hub.dedupe_key(user, signal.event_id) for user in wanted}
     seen = await hub.already_seen(list(keys.values()))
     users = [u for u in wanted if keys[u] not in seen]
@@ -81,9 +90,13 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
     recipients = {
         r.user_id: r for r in (await session.execute(select(Recipient).where(Recipient.user_id.in_(users)))).scalars()
     }
-    prefs = {
-        p.user_id: p for p in (await session.execute(select(Preference).where(Preference.user_id.in_(users)))).scalars()
-    }
+    groups: dict[uuid.UUID, Notification] = {}
+    if kind.grouped and hub.settings.group_window_s > 0:
+        query = select(Notification).where(
+            Notification.user_id.in_(users), Notification.group_key == signal.kind,
+            Notification.open_until > now, Notification.read_at.is_(None),
+        ).order_by(Notification.created_at)
+        groups = {n.user_id: n for n in (await session.execute(query)).scalars()}  # the newest open one wins
     effects = hub.effects(session)
     created = 0
     for user in users:
@@ -95,7 +108,8 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
             channels.email = "off"
         recipient = recipients.get(user)
         lang = language_of((pref.language if pref else None) or (recipient.language if recipient else None))
-        note, is_new = await _notification(signal, kind, user, lang, channels, session=session, hub=hub, now=now)
+        note, is_new = await _notification(signal, kind, user, lang, channels, groups.get(user),
+                                           session=session, hub=hub, now=now)
         session.add(NotificationItem(user_id=user, event_id=signal.event_id, notification_id=note.id, created_at=now,
                                      summary=title_of(kind, lang, signal.params)))
         created += 1
@@ -115,57 +129,34 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
     return created
 
 
-async def _recipients(signal: Signal, kind: Kind, *, session: AsyncSession) -> dict[uuid.UUID, Channels]:
-    wanted: dict[uuid.UUID, Channels] = {}
-    if signal.concerned:
-        prefs = {
-            p.user_id: p
-            for p in (
-                await session.execute(select(Preference).where(Preference.user_id.in_(signal.concerned)))
-            ).scalars()
-        }
-        for user in signal.concerned:
-            chosen = (prefs[user].channels or {}).get(signal.kind, {}) if user in prefs else {}
-            email = chosen.get("email", kind.email)
-            if signal.kind in TRANSACTIONAL:
-                email = kind.email
-            wanted.setdefault(user, Channels()).merge(
-                bool(chosen.get("in_app", kind.in_app)), email, bool(chosen.get("webhook", True))
-            )
-    if kind.subscribable:
-        for sub in (await session.execute(select(Subscription).where(Subscription.kind == signal.kind))).scalars():
-            if matches(sub.filters or {}, signal.attributes):
-                wanted.setdefault(sub.user_id, Channels()).merge(sub.in_app, sub.email, sub.webhook)
+def _channels(
+    signal: Signal, kind: Kind, subscribers: dict[uuid.UUID, Channels], prefs: dict[uuid.UUID, Preference]
+) -> dict[uuid.UUID, Channels]:
+    """Subscribers' channels as they chose them; concerned people's from their preferences or the defaults."""
+    wanted = dict(subscribers)
+    for user in signal.concerned:
+        chosen = (prefs[user].channels or {}).get(signal.kind, {}) if user in prefs else {}
+        email = kind.email if signal.kind in TRANSACTIONAL else chosen.get("email", kind.email)
+        wanted.setdefault(user, Channels()).merge(
+            bool(chosen.get("in_app", kind.in_app)), email, bool(chosen.get("webhook", True))
+        )
     for user in signal.exclude:
         wanted.pop(user, None)
     return {u: c for u, c in wanted.items() if c.in_app or c.email != "off" or c.webhook}
 
 
 async def _notification(
-    signal: Signal, kind: Kind, user: uuid.UUID, lang: str, channels: Channels, *,
+    signal: Signal, kind: Kind, user: uuid.UUID, lang: str, channels: Channels, open_group: Notification | None, *,
     session: AsyncSession, hub: Hub, now: datetime,
 ) -> tuple[Notification, bool]:
-    if kind.grouped and hub.settings.group_window_s > 0:
-        query = (
-            select(Notification)
-            .where(
-                Notification.user_id == user,
-                Notification.group_key == signal.kind,
-                Notification.open_until > now,
-                Notification.read_at.is_(None),
-            )
-            .order_by(Notification.created_at.desc())
-            .limit(1)
-        )
-        open_group = (await session.execute(query)).scalar_one_or_none()
-        if open_group is not None:
-            open_group.item_count += 1
-            open_group.title = title_of(kind, lang, signal.params, open_group.item_count)
-            open_group.body = body_of(kind, lang, signal.params)
-            open_group.data = {**signal.params, "count": open_group.item_count}
-            open_group.updated_at = now
-            open_group.in_app = open_group.in_app or channels.in_app
-            return open_group, False
+    if open_group is not None:
+        open_group.item_count += 1
+        open_group.title = title_of(kind, lang, signal.params, open_group.item_count)
+        open_group.body = body_of(kind, lang, signal.params)
+        open_group.data = {**signal.params, "count": open_group.item_count}
+        open_group.updated_at = now
+        open_group.in_app = open_group.in_app or channels.in_app
+        return open_group, False
     note = Notification(
         id=uuid.uuid4(),
         user_id=user,
@@ -203,8 +194,6 @@ async def _webhooks(signal: Signal, user: uuid.UUID, *, session: AsyncSession, n
 
 
 def _link(kind: Kind, params: dict[str, Any]) -> str | None:
-    from services.notifications.kinds import render
-
     return render(kind.link, params) if kind.link else None
 
 
@@ -216,6 +205,7 @@ def push_message(note: Notification, event_id: str | None = None) -> dict[str, A
         "body": note.body,
         "link": note.link,
         "itemCount": note.item_count,
+        "data": note.data,
         "createdAt": note.created_at.isoformat(),
         "updatedAt": note.updated_at.isoformat(),
         "eventId": event_id,

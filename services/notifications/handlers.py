@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifications import queue, recipients
@@ -30,6 +29,7 @@ def build_registry(hub: Hub) -> HandlerRegistry:
     @on(d.UserRegistered)
     async def user_registered(e: d.UserRegistered, *, session: AsyncSession, envelope: CloudEvent) -> None:
         await recipients.user_registered(e, session=session)
+        hub.effects(session).forget_subscriptions = True  # role defaults may have been added
 
     @on(d.UserContactChanged)
     async def contact_changed(e: d.UserContactChanged, *, session: AsyncSession, envelope: CloudEvent) -> None:
@@ -46,7 +46,7 @@ def build_registry(hub: Hub) -> HandlerRegistry:
     @on(d.OrganizationRegistered)
     async def organization_registered(e: d.OrganizationRegistered, *, session: AsyncSession,
                                       envelope: CloudEvent) -> None:
-        await _project(e, session)
+        await _project(e, session, hub)
         await signal(Signal("organization.registered", envelope.id,
                             {"organization_id": str(e.organization_id), "name": e.name, "country": e.country,
                              "kind": e.kind, "sectors": ", ".join(e.sectors)},
@@ -55,7 +55,7 @@ def build_registry(hub: Hub) -> HandlerRegistry:
 
     @on(d.OrganizationUpdated)
     async def organization_updated(e: d.OrganizationUpdated, *, session: AsyncSession, envelope: CloudEvent) -> None:
-        await _project(e, session)
+        await _project(e, session, hub)
 
     @on(d.OrganizationDeleted)
     async def organization_deleted(e: d.OrganizationDeleted, *, session: AsyncSession, envelope: CloudEvent) -> None:
@@ -81,7 +81,7 @@ def build_registry(hub: Hub) -> HandlerRegistry:
     # --- matching ------------------------------------------------------------------------------
     @on(m.MatchFound)
     async def match_found(e: m.MatchFound, *, session: AsyncSession, envelope: CloudEvent) -> None:
-        names = await _names([e.organization_id, e.counterpart_id], session)
+        names = await hub.names([e.organization_id, e.counterpart_id], session=session)
         people = await recipients.people_of([e.organization_id, e.counterpart_id], session=session)
         params = {
             "match_id": str(e.match_id), "match_type": e.match_type, "score": e.score,
@@ -150,14 +150,12 @@ def _advisory(e: f.AdvisoryAnswered | f.AdvisoryAccepted) -> dict[str, str]:
     return {"request_id": str(e.request_id), "thread_id": str(e.thread_id), "post_id": str(e.post_id)}
 
 
-async def _project(e: d.OrganizationProfile, session: AsyncSession) -> None:
+async def _project(e: d.OrganizationProfile, session: AsyncSession, hub: Hub) -> None:
     row = await session.get(OrganizationView, e.organization_id)
     if row is None:
         row = OrganizationView(id=e.organization_id)
         session.add(row)
     row.name, row.kind, row.country, row.sectors = e.name, e.kind, e.country, list(e.sectors)
+    hub.forget_name(e.organization_id)
 
 
-async def _names(ids: list[uuid.UUID], session: AsyncSession) -> dict[uuid.UUID, str]:
-    rows = await session.execute(select(OrganizationView.id, OrganizationView.name).where(OrganizationView.id.in_(ids)))
-    return {i: n for i, n in rows.all()}
