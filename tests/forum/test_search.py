@@ -54,5 +54,9 @@ async def test_search_filters_and_pages(forum):
     assert (await forum.ok("GET", "/search", params={"q": "ceramica oaxaca", "advisory": "true"}))[
         "items"
     ] == []
+    later = {"q": "ceramica", "space_id": space["id"], "since": "2999-01-01T00:00:00+00:00"}
+    assert (await forum.ok("GET", "/search", params=later))["items"] == []
+    earlier = {"q": "ceramica", "space_id": space["id"], "until": "2999-01-01T00:00:00-05:00"}
+    assert len((await forum.ok("GET", "/search", params=earlier))["items"]) == 5
     hit = (await forum.ok("GET", "/search", params={"q": "Artesanias Oaxaca"}))["items"][0]
     assert hit["thread"]["id"] == thread["id"] and hit["post"]["number"] == 1  # the title counts

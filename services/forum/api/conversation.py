@@ -27,7 +27,7 @@ from services.forum.schemas import (
 )
 from services.forum.service import posts, reading, spaces, threads, watching
 from services.forum.service.access import get_space, require_read
-from services.forum.service.advisory import request_of_thread
+from services.forum.service.advisory import request_of_thread, requests_of_threads
 from shared.app import Session
 from shared.auth import CurrentUser, MaybeUser
 from shared.pagination import MAX_PAGE, Page
@@ -69,10 +69,7 @@ async def _thread_outs(rows, user, session) -> list[ThreadOut]:  # type: ignore[
     ids = [t.id for t in rows]
     marks = await watching.read_marks(user.user_id, ids, session=session) if user else {}
     levels = await watching.watch_levels(user.user_id, "thread", ids, session=session) if user else {}
-    requests = {}
-    for t in rows:
-        if t.is_advisory:
-            requests[t.id] = await request_of_thread(t.id, session=session)
+    requests = await requests_of_threads([t.id for t in rows if t.is_advisory], session=session)
     return [
         ThreadOut.of(
             t, read=marks.get(t.id, 0) if user else None, watch=levels.get(t.id), request=requests.get(t.id)

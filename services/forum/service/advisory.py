@@ -173,6 +173,15 @@ async def request_of_thread(thread_id: uuid.UUID, *, session: AsyncSession) -> A
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def requests_of_threads(
+    thread_ids: list[uuid.UUID], *, session: AsyncSession
+) -> dict[uuid.UUID, AdvisoryRequest]:
+    if not thread_ids:
+        return {}
+    query = select(AdvisoryRequest).where(AdvisoryRequest.thread_id.in_(thread_ids))
+    return {r.thread_id: r for r in (await session.execute(query)).scalars()}
+
+
 async def claim(principal: Principal, request_id: uuid.UUID, *, session: AsyncSession) -> AdvisoryRequest:
     require_advisor(principal)
     request = await get_request(request_id, session=session, for_update=True)

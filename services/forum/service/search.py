@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Float, String, and_, func, literal_column, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -178,12 +178,14 @@ def _filtered(query, filters: SearchFilters, session: AsyncSession):  # type: ig
     if filters.solved is not None:
         query = query.where(Thread.solved.is_(filters.solved))
     sqlite = session.bind.dialect.name == "sqlite"
+
+    def stored(moment: datetime) -> datetime:
+        # SQLite keeps naive UTC text; PostgreSQL compares aware values itself.
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).replace(tzinfo=None) if sqlite else moment
+
     if filters.since:
-        query = query.where(
-            Post.created_at >= (filters.since.replace(tzinfo=None) if sqlite else filters.since)
-        )
+        query = query.where(Post.created_at >= stored(filters.since))
     if filters.until:
-        query = query.where(
-            Post.created_at < (filters.until.replace(tzinfo=None) if sqlite else filters.until)
-        )
+        query = query.where(Post.created_at < stored(filters.until))
     return query
