@@ -6,7 +6,8 @@ and skipped), the handlers run, the transaction commits, and only then is each m
 handler fails, the batch rolls back, the messages before it are applied again without it, the failing
 one naks with a growing delay (or is dead-lettered after its last attempt) and the rest follow.
 Redeliveries are applied one per transaction, so a poison message always gets its own retries and is
-never blamed for a neighbour. What cannot be decoded is dead-lettered and terminated at once.
+never blamed for a neighbour. A batch whose handlers run past a time budget (50 ms) commits what ran
+and goes on in a new transaction: SQLite has one write lock, and nobody else should wait long for it. What cannot be decoded is dead-lettered and terminated at once.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class EventConsumer:
         session_factory: async_sessionmaker[AsyncSession],
         processed: Table,
         durable: str | None = None,
+        transaction_budget_s: float = 0.05,
     ) -> None:
         self._js = js
         self._settings = settings
@@ -76,6 +78,7 @@ class EventConsumer:
         self._registry = registry
         self._factory = session_factory
         self._processed = processed
+        self._budget = transaction_budget_s
         self.durable = durable or (f"{settings.namespace}_{service}" if settings.namespace else service)
         self._stream = settings.stream_name(source)
         self._stopping = asyncio.Event()
@@ -167,11 +170,18 @@ class EventConsumer:
             return
         started = time.perf_counter()
         outcomes: list[str] = []
+        rest: list[_Delivery] = []
         try:
             async with self._factory() as session:
                 fresh = await self._claim(session, batch)
                 for index, d in enumerate(batch):
                     assert d.envelope is not None and d.handler is not None
+                    if index and time.perf_counter() - started > self._budget:
+                        # A long transaction holds SQLite's one write lock from everyone else: commit what
+                        # ran, and apply the rest in a transaction of its own.
+                        rest = batch[index:]
+                        await self._unclaim(session, fresh)
+                        break
                     if d.envelope.id not in fresh:
                         outcomes.append("duplicate")
                         continue
@@ -196,11 +206,12 @@ class EventConsumer:
                     await self._apply([d])
             return
         elapsed = time.perf_counter() - started
-        for d, outcome in zip(batch, outcomes, strict=True):
+        for d, outcome in zip(batch, outcomes, strict=False):  # outcomes stop where `rest` begins
             await d.msg.ack()
             assert d.envelope is not None
             metrics.EVENTS_HANDLED.labels(self._service, d.envelope.type, outcome).inc()
             metrics.EVENT_HANDLING.labels(self._service, d.envelope.type).observe(elapsed)
+        await self._apply(rest)
 
     async def _claim(self, session: AsyncSession, batch: list[_Delivery]) -> set[str]:
         """Record the batch's event ids as processed; returns those not processed before."""
@@ -215,6 +226,11 @@ class EventConsumer:
             .returning(t.c.event_id)
         )
         return set((await session.execute(claim)).scalars())
+
+    async def _unclaim(self, session: AsyncSession, ids: set[str]) -> None:
+        if ids:
+            t = self._processed
+            await session.execute(delete(t).where(t.c.consumer == self.durable, t.c.event_id.in_(ids)))
 
     async def _failed(self, delivery: _Delivery, exc: Exception) -> None:
         assert delivery.envelope is not None

@@ -2,22 +2,50 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import uuid
+from contextlib import asynccontextmanager
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
-from shared.messaging.consumer import HandlerRegistry
+from shared.messaging.consumer import EventConsumer, HandlerRegistry
 from tests.infra import eventually
-from tests.shared.harness import ProbeHappened, applied
+from tests.shared.harness import ProbeHappened, applied, processed
 from tests.shared.test_consumer import _dead_letters, _labels_including, _publish, probe, running
 
 
-def _recording_registry(sessions: list[int], attempts: dict[str, int], fail: set[str]) -> HandlerRegistry:
+@asynccontextmanager
+async def running_with_budget(p, registry, budget_s: float):  # type: ignore[no-untyped-def]
+    consumer = EventConsumer(
+        js=p.js,
+        settings=p.settings,
+        service="probe",
+        source="toolkit",
+        registry=registry,
+        session_factory=p.factory,
+        processed=processed,
+        transaction_budget_s=budget_s,
+    )
+    await consumer.start()
+    task = asyncio.create_task(consumer.run())
+    try:
+        yield consumer
+    finally:
+        consumer.stop()
+        await task
+
+
+def _recording_registry(
+    sessions: list[str], attempts: dict[str, int], fail: set[str], pause_s: float = 0.0
+) -> HandlerRegistry:
     registry = HandlerRegistry()
 
     @registry.on(ProbeHappened)
     async def apply(event: ProbeHappened, *, session, envelope) -> None:  # type: ignore[no-untyped-def]
-        sessions.append(id(session))
+        sessions.append(session.info.setdefault("transaction", uuid.uuid4().hex))
+        if pause_s:
+            await asyncio.sleep(pause_s)
         attempts[event.label] = attempts.get(event.label, 0) + 1
         await session.execute(insert(applied).values(event_id=envelope.id, label=event.label))
         if event.label in fail:
@@ -33,8 +61,9 @@ async def test_a_fetched_batch_is_applied_in_one_transaction_in_stream_order(
         labels = [f"e-{i:02d}" for i in range(20)]
         for label in labels:
             await _publish(p, label)
-        sessions: list[int] = []
-        async with running(p, _recording_registry(sessions, {}, set())):
+        sessions: list[str] = []
+        # A generous time budget, so a busy test machine cannot split the batch.
+        async with running_with_budget(p, _recording_registry(sessions, {}, set()), budget_s=10):
             assert await eventually(lambda: _labels_including(p, "e-19")) == labels
         assert len(set(sessions)) == 1  # one fetch of 20 (the batch is 64): one transaction
 
@@ -68,3 +97,20 @@ async def test_events_already_applied_are_skipped_inside_a_batch(database_url, n
         async with running(p, _recording_registry([], {}, set())):
             await eventually(lambda: _labels_including(p, "second"))
         assert await p.applied_labels() == ["first", "second"]
+
+
+async def test_a_batch_whose_handlers_run_long_commits_in_several_transactions(
+    database_url, nats_server, namespace
+):
+    """SQLite has one write lock: a batch past its time budget (50 ms) commits and goes on in a new one."""
+    async with probe(database_url, nats_server.url, namespace) as p:
+        labels = [f"slow-{i}" for i in range(5)]
+        for label in labels:
+            await _publish(p, label)
+        sessions: list[str] = []
+        async with running(p, _recording_registry(sessions, {}, set(), pause_s=0.03)):
+            assert await eventually(lambda: _labels_including(p, "slow-4")) == labels
+        assert len(set(sessions)) >= 2
+        assert sessions == sorted(sessions, key=sessions.index)  # each transaction took a consecutive run
+        async with p.factory() as session:
+            assert (await session.execute(select(func.count()).select_from(processed))).scalar_one() == 5
