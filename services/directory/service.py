@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.directory import memberships
 from services.directory.models import Country, Organization, outbox
-from services.directory.organizations import profile, search
+from services.directory.organizations import profile, search_index
 from services.directory.organizations.events import profile_event
 from services.directory.reference import REGIONS
 from services.directory.schemas import OrganizationIn, OrganizationPatch, ProfileFields
@@ -64,7 +64,7 @@ async def register_organization(
     _derive(org, country)
     session.add(org)
     await session.flush()
-    await search.reindex(session, org)
+    await search_index.reindex(session, org)
     if actor is not None:
         await memberships.add_organization_manager(session, user_id=actor.user_id, organization_id=org.id)
     await record(session, outbox, profile_event(OrganizationRegistered, org), subject=str(org.id))
@@ -87,7 +87,7 @@ async def update_organization(
     _derive(org, country)
     org.updated_at = datetime.now(UTC)
     await session.flush()
-    await search.reindex(session, org)
+    await search_index.reindex(session, org)
     await record(session, outbox, profile_event(OrganizationUpdated, org), subject=str(org.id))
     return org
 
@@ -103,7 +103,7 @@ async def delete_organization(
     org.tax_id = None
     org.seed_key = None
     await session.flush()
-    await search.unindex(session, org)
+    await search_index.unindex(session, org)
     await record(session, outbox, OrganizationDeleted(organization_id=org.id), subject=str(org.id))
 
 

@@ -17,9 +17,7 @@ from sqlalchemy import (
     String,
     and_,
     column,
-    delete,
     func,
-    insert,
     literal,
     literal_column,
     or_,
@@ -32,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Uuid
 
 from services.directory.models import Organization, OrganizationTag
+from services.directory.organizations.search_index import is_postgres
 from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 from shared.reference import sectors
 from shared.text import fold
@@ -56,72 +55,6 @@ class SearchPage:
     next_cursor: str | None
     facets: dict[str, dict[str, int]]
     total: int | None
-
-
-def is_postgres(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def tags_of(org: Organization) -> list[dict[str, Any]]:
-    rows = [{"organization_id": org.id, "facet": "sector", "value": s} for s in dict.fromkeys(org.sectors)]
-    rows += [
-        {"organization_id": org.id, "facet": "market", "value": m} for m in dict.fromkeys(org.target_markets)
-    ]
-    return rows
-
-
-async def reindex(session: AsyncSession, org: Organization) -> None:
-    await session.execute(delete(OrganizationTag).where(OrganizationTag.organization_id == org.id))
-    if tags := tags_of(org):
-        await session.execute(insert(OrganizationTag), tags)
-    if not is_postgres(session):
-        await session.execute(
-            text("DELETE FROM organization_fts WHERE organization_id = :id"), {"id": org.id.hex}
-        )
-        await session.execute(
-            text("INSERT INTO organization_fts (organization_id, body) VALUES (:id, :body)"),
-            {"id": org.id.hex, "body": org.search_text},
-        )
-
-
-async def index_many(session: AsyncSession, orgs: list[Organization] | list[dict[str, Any]]) -> None:
-    """Bulk path for new rows (nothing to delete first)."""
-    rows = [o if isinstance(o, dict) else _as_row(o) for o in orgs]
-    tags = [t for r in rows for t in _tags_of_row(r)]
-    if tags:
-        await session.execute(insert(OrganizationTag), tags)
-    if not is_postgres(session) and rows:
-        await session.execute(
-            text("INSERT INTO organization_fts (organization_id, body) VALUES (:id, :body)"),
-            [{"id": r["id"].hex, "body": r["search_text"]} for r in rows],
-        )
-
-
-def _as_row(org: Organization) -> dict[str, Any]:
-    return {
-        "id": org.id,
-        "sectors": org.sectors,
-        "target_markets": org.target_markets,
-        "search_text": org.search_text,
-    }
-
-
-def _tags_of_row(row: dict[str, Any]) -> list[dict[str, Any]]:
-    oid = row["id"]
-    return [
-        {"organization_id": oid, "facet": "sector", "value": s} for s in dict.fromkeys(row["sectors"])
-    ] + [
-        {"organization_id": oid, "facet": "market", "value": m} for m in dict.fromkeys(row["target_markets"])
-    ]
-
-
-async def unindex(session: AsyncSession, org: Organization) -> None:
-    await session.execute(delete(OrganizationTag).where(OrganizationTag.organization_id == org.id))
-    org.search_text = ""
-    if not is_postgres(session):
-        await session.execute(
-            text("DELETE FROM organization_fts WHERE organization_id = :id"), {"id": org.id.hex}
-        )
 
 
 def _sector_codes(codes: list[str]) -> list[str]:
@@ -158,15 +91,20 @@ def _scored(session: AsyncSession, terms: list[str]) -> tuple[Any, Any, list[Any
     """(score expression, extra FROM, extra conditions): higher score is more relevant."""
     phrase = " ".join(terms)
     if is_postgres(session):
+        # Terms are \w+ runs only (no quote can occur), so the phrase is inlined as a literal: with the
+        # IMMUTABLE consorcia_unaccent() the planner folds the whole tsquery into a constant, instead of
+        # stemming the query again for every matching row.
+        literal_phrase = literal_column(f"consorcia_unaccent('{phrase}')")
+        tsq = func.websearch_to_tsquery(literal_column("'spanish'::regconfig"), literal_phrase).op("||")(
+            func.websearch_to_tsquery(literal_column("'english'::regconfig"), literal_phrase)
+        )
         vector = literal_column("organizations.search_vector")
-        tsq = func.websearch_to_tsquery(literal_column("'spanish'::regconfig"), func.unaccent(phrase)).op(
-            "||"
-        )(func.websearch_to_tsquery(literal_column("'english'::regconfig"), func.unaccent(phrase)))
         return func.ts_rank(vector, tsq), None, [vector.op("@@")(tsq)]
     match = " ".join(f'"{t}"*' for t in terms)
     fts = (
         text(
-            "SELECT organization_id, bm25(organization_fts) AS bm25 FROM organization_fts WHERE organization_fts MATCH :match"
+            "SELECT organization_id, bm25(organization_fts) AS bm25 FROM organization_fts "
+            "WHERE organization_fts MATCH :match"
         )
         .bindparams(match=match)
         .columns(column("organization_id", String), column("bm25", Float))
@@ -189,77 +127,84 @@ async def search(
     limit = max(1, min(limit, MAX_PAGE))
     conds = _conditions(filters)
     terms = _terms(query)
+    score, extra = literal(0.0), None
     if terms:
         score, extra, more = _scored(session, terms)
         conds += more
-    else:
-        score, extra = literal(0.0), None
-    base = select(Organization.id.label("id"), score.label("score"), Organization.name_key.label("name_key"))
+    matching = list(conds)  # facets count every match, not just what follows the cursor
+    page = select(Organization.id.label("id"), score.label("score"), Organization.name_key.label("name_key"))
     if extra is not None:
-        base = base.select_from(Organization).join(extra, literal(True))
-    ranked = base.where(*conds).subquery("ranked")
-    page = select(ranked.c.id, ranked.c.score, ranked.c.name_key)
+        page = page.select_from(Organization).join(extra, literal(True))
     after = decode_cursor(cursor)
     if terms:
-        page = page.order_by(ranked.c.score.desc(), ranked.c.id)
+        page = page.order_by(score.desc(), Organization.id)
         if after is not None:
             s, last = float(after[0]), uuid.UUID(after[1])
-            page = page.where(or_(ranked.c.score < s, and_(ranked.c.score == s, ranked.c.id > last)))
+            conds.append(or_(score < s, and_(score == s, Organization.id > last)))
     else:
-        page = page.order_by(ranked.c.name_key, ranked.c.id)
+        page = page.order_by(Organization.name_key, Organization.id)
         if after is not None:
             key, last = after[0], uuid.UUID(after[1])
-            page = page.where(
-                or_(ranked.c.name_key > key, and_(ranked.c.name_key == key, ranked.c.id > last))
+            conds.append(
+                or_(Organization.name_key > key, and_(Organization.name_key == key, Organization.id > last))
             )
-    rows = (await session.execute(page.limit(limit + 1))).all()
+    ranked = page.where(*conds).limit(limit + 1).subquery("ranked")
+    # One round trip: the page's keys and the organizations themselves.
+    rows = (
+        await session.execute(
+            select(Organization, ranked.c.score)
+            .join(ranked, Organization.id == ranked.c.id)
+            .order_by(*((ranked.c.score.desc(), ranked.c.id) if terms else (ranked.c.name_key, ranked.c.id)))
+        )
+    ).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    orgs = (
-        {
-            o.id: o
-            for o in (
-                await session.execute(select(Organization).where(Organization.id.in_([r.id for r in rows])))
-            ).scalars()
-        }
-        if rows
-        else {}
-    )
-    items = [orgs[r.id] for r in rows if r.id in orgs]
-    cursors = [encode_cursor(r.score if terms else r.name_key, str(r.id)) for r in rows]
-    facets, total = ({}, None)
-    if with_facets:
-        facets, total = await _facets(session, conds, extra)
+    items = [org for org, _ in rows]
+    cursors = [encode_cursor(sc if terms else org.name_key, str(org.id)) for org, sc in rows]
+    facets, total = await _facets(session, matching, extra) if with_facets else ({}, None)
     return SearchPage(items, cursors, cursors[-1] if has_more and cursors else None, facets, total)
 
 
 async def _facets(
     session: AsyncSession, conds: list[Any], extra: Any
 ) -> tuple[dict[str, dict[str, int]], int]:
+    """Counts per facet value over every match, in one statement over the matches read once.
+
+    Sectors and markets are counted by unnesting the rows' own JSON lists rather than joining the tag
+    table: the matched rows are in hand already, and a join would hash the whole tag table.
+    """
     matched = select(
-        Organization.id,
         Organization.kind,
         Organization.country,
         Organization.size_class,
         Organization.verification_status,
+        Organization.sectors,
+        Organization.target_markets,
     )
     if extra is not None:
         matched = matched.select_from(Organization).join(extra, literal(True))
     m = matched.where(*conds).cte("matched")
+    unnest = func.json_array_elements_text if is_postgres(session) else func.json_each
     parts = [
-        select(literal("kind").label("facet"), m.c.kind.label("value"), func.count().label("n")).group_by(
-            m.c.kind
-        ),
-        select(literal("country"), m.c.country, func.count()).group_by(m.c.country),
-        select(literal("size"), m.c.size_class, func.count()).group_by(m.c.size_class),
-        select(literal("verified"), m.c.verification_status, func.count()).group_by(m.c.verification_status),
-        select(OrganizationTag.facet, OrganizationTag.value, func.count())
-        .join(m, m.c.id == OrganizationTag.organization_id)
-        .group_by(OrganizationTag.facet, OrganizationTag.value),
+        select(literal(name).label("facet"), col.label("value"), func.count().label("n")).group_by(col)
+        for name, col in (
+            ("kind", m.c.kind),
+            ("country", m.c.country),
+            ("size", m.c.size_class),
+            ("verified", m.c.verification_status),
+        )
     ]
+    for name, col in (("sector", m.c.sectors), ("market", m.c.target_markets)):
+        values = unnest(col).table_valued("value").alias(f"{name}_values")
+        parts.append(
+            select(literal(name), values.c.value, func.count())
+            .select_from(m)
+            .join(values, literal(True))
+            .group_by(values.c.value)
+        )
     facets: dict[str, dict[str, int]] = {f: {} for f in FACETS}
     for facet, value, n in (await session.execute(union_all(*parts))).all():
         if value is not None:
-            facets[facet][value] = n
+            facets[facet][str(value)] = n
     total = sum(facets["kind"].values())
     return {f: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for f, v in facets.items()}, total
