@@ -27,8 +27,17 @@ from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 from shared.text import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
-# How many of the newest matches PostgreSQL ranks by relevance (see search()).
-RANK_WINDOW = 500
+# How many of the newest matches PostgreSQL ranks by relevance, and from how many matches on a word
+# counts as common (see _plan_for).
+RANK_WINDOW = 200
+COMMON_MATCHES = 5000
+PLANNER_SETTINGS = (
+    "max_parallel_workers_per_gather",
+    "enable_seqscan",
+    "enable_indexscan",
+    "enable_bitmapscan",
+    "enable_sort",
+)
 
 
 @dataclass
@@ -69,6 +78,28 @@ def stems(query: str) -> list[str]:
 def _tsquery(words: list[str]):  # type: ignore[no-untyped-def]
     # Words are [a-z0-9]+ only, so the tsquery text cannot carry operators of its own.
     return func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(f"{w}:*" for w in words))
+
+
+async def _plan_for(tsq, *, session: AsyncSession) -> None:  # type: ignore[no-untyped-def]
+    """Choose the plan ourselves: PostgreSQL cannot estimate how many posts a prefix matches.
+
+    A rare word is best found through the GIN index, then the few matches sorted by date; a common
+    one by walking the date index newest-first until the window is full. Guessing wrong costs a heap
+    visit per match (tens of thousands at a million posts), so count the matches first, up to
+    COMMON_MATCHES, on the GIN index alone (a bitmap count needs no row when pages are all-visible).
+    """
+    for setting in ("max_parallel_workers_per_gather = 0", "enable_seqscan = off", "enable_indexscan = off"):
+        await session.execute(text(f"SET LOCAL {setting}"))
+    probe = select(func.count()).select_from(
+        select(Post.id)
+        .where(literal_column("posts.search_vector").op("@@")(tsq))
+        .limit(COMMON_MATCHES)
+        .subquery()
+    )
+    matches = (await session.execute(probe)).scalar_one()
+    if matches >= COMMON_MATCHES:
+        for setting in ("enable_indexscan TO DEFAULT", "enable_bitmapscan = off", "enable_sort = off"):
+            await session.execute(text(f"SET LOCAL {setting}"))
 
 
 def _fts5_expression(words: list[str]) -> str:
@@ -131,9 +162,16 @@ async def search(
         query = query.where(
             or_(ranked.c.score < last_score, and_(ranked.c.score == last_score, ranked.c.post_id > last))
         )
-    rows = (
-        await session.execute(query.order_by(ranked.c.score.desc(), ranked.c.post_id).limit(limit + 1))
-    ).all()
+    query = query.order_by(ranked.c.score.desc(), ranked.c.post_id).limit(limit + 1)
+    if postgres:
+        await _plan_for(tsq, session=session)
+        try:
+            rows = (await session.execute(query)).all()
+        finally:
+            for setting in PLANNER_SETTINGS:
+                await session.execute(text(f"SET LOCAL {setting} TO DEFAULT"))
+    else:
+        rows = (await session.execute(query)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     ids = [r.post_id for r in rows]
