@@ -123,8 +123,9 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
                 effects.wake_queue = True
             elif is_new:
                 session.add(DigestEntry(user_id=user, mode=channels.email, notification_id=note.id, created_at=now))
-        if channels.webhook:
-            effects.wake_queue |= await _webhooks(signal, user, session=session, now=now)
+    hooked = [u for u in users if u not in done and wanted[u].webhook]
+    if hooked:
+        effects.wake_queue |= await _webhooks(signal, hooked, session=session, now=now)
     await session.flush()
     return created
 
@@ -177,20 +178,17 @@ async def _notification(
     return note, True
 
 
-async def _webhooks(signal: Signal, user: uuid.UUID, *, session: AsyncSession, now: datetime) -> bool:
+async def _webhooks(signal: Signal, users: list[uuid.UUID], *, session: AsyncSession, now: datetime) -> bool:
+    """One delivery per enabled endpoint of these users that takes this kind: one query, one insert."""
     endpoints = (
         await session.execute(
-            select(WebhookEndpoint).where(WebhookEndpoint.owner_id == user, WebhookEndpoint.enabled.is_(True))
+            select(WebhookEndpoint).where(WebhookEndpoint.owner_id.in_(users), WebhookEndpoint.enabled.is_(True))
         )
     ).scalars()
-    queued = False
-    for endpoint in endpoints:
-        if signal.kind in (endpoint.kinds or []):
-            queued |= await queue.enqueue_webhook(
-                session, endpoint=endpoint, event_type=signal.kind, data={**signal.params, "event_id": signal.event_id},
-                dedupe=f"webhook:{endpoint.id}:{signal.event_id}", now=now,
-            )
-    return queued
+    data = {**signal.params, "event_id": signal.event_id}
+    chosen = [e for e in endpoints if signal.kind in (e.kinds or [])]
+    return await queue.enqueue_webhooks(session, endpoints=chosen, event_type=signal.kind, data=data,
+                                        event_id=signal.event_id, now=now) > 0
 
 
 def _link(kind: Kind, params: dict[str, Any]) -> str | None:

@@ -24,10 +24,12 @@ def aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
 
 
-async def _insert_ignore(session: AsyncSession, values: dict[str, Any]) -> bool:
+async def _insert_ignore(session: AsyncSession, values: dict[str, Any] | list[dict[str, Any]]) -> int:
+    """Insert the rows whose dedupe key is new; returns how many were."""
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(Delivery).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return bool((await session.execute(stmt)).rowcount)
+    rows = values if isinstance(values, list) else [values]
+    stmt = dialect.insert(Delivery).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return (await session.execute(stmt)).rowcount or 0
 
 
 async def enqueue_email(
@@ -35,7 +37,7 @@ async def enqueue_email(
     payload: dict[str, Any] | None = None, dedupe: str | None = None,
 ) -> bool:
     now = datetime.now(UTC)
-    return await _insert_ignore(session, {
+    return 0 < await _insert_ignore(session, {
         "id": uuid.uuid4(), "channel": "email", "dedupe_key": dedupe or f"email:{notification_id}",
         "user_id": user_id, "message_id": f"msg_{uuid.uuid4().hex}", "event_type": "email",
         "payload": payload or {"notification_id": str(notification_id)}, "status": "pending", "attempts": 0,
@@ -43,17 +45,20 @@ async def enqueue_email(
     })
 
 
-async def enqueue_webhook(
-    session: AsyncSession, *, endpoint: WebhookEndpoint, event_type: str, data: dict[str, Any],
-    dedupe: str, now: datetime | None = None,
-) -> bool:
+async def enqueue_webhooks(
+    session: AsyncSession, *, endpoints: list[WebhookEndpoint], event_type: str, data: dict[str, Any],
+    event_id: str, now: datetime | None = None,
+) -> int:
+    """One delivery per endpoint for this event; a redelivered event queues nothing new."""
+    if not endpoints:
+        return 0
     now = now or datetime.now(UTC)
-    return await _insert_ignore(session, {
-        "id": uuid.uuid4(), "channel": "webhook", "dedupe_key": dedupe, "user_id": endpoint.owner_id,
-        "endpoint_id": endpoint.id, "message_id": f"msg_{uuid.uuid4().hex}", "event_type": event_type,
-        "payload": {"data": data, "created_at": now.isoformat()}, "status": "pending", "attempts": 0,
-        "next_attempt_at": now, "created_at": now,
-    })
+    payload = {"data": data, "created_at": now.isoformat()}
+    return await _insert_ignore(session, [{
+        "id": uuid.uuid4(), "channel": "webhook", "dedupe_key": f"webhook:{e.id}:{event_id}", "user_id": e.owner_id,
+        "endpoint_id": e.id, "message_id": f"msg_{uuid.uuid4().hex}", "event_type": event_type, "payload": payload,
+        "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
+    } for e in endpoints])
 
 
 async def claim(session: AsyncSession, *, limit: int, lease_s: float, now: datetime | None = None) -> list[Delivery]:

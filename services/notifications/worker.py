@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.notifications import digests, queue
@@ -21,7 +21,7 @@ from services.notifications.email.tokens import load_secret
 from services.notifications.email.transport import Mailer
 from services.notifications.models import Delivery, DeliveryAttempt, WebhookEndpoint
 from services.notifications.webhooks import lifecycle
-from services.notifications.webhooks.sender import Outcome, body_of, guarded_client, send
+from services.notifications.webhooks.sender import Outcome, body_of, send, webhook_client
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,7 @@ class DeliveryWorker:
         self.settings = settings
         self._factory = session_factory
         self._mailer = Mailer(settings)
-        self._http = guarded_client(allow_private=settings.webhook_allow_private,
-                                    timeout_s=settings.webhook_timeout_s,
-                                    max_connections=settings.delivery_concurrency)
+        self._http = webhook_client(allow_private=settings.webhook_allow_private, timeout_s=settings.webhook_timeout_s)
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._secret: str | None = None
@@ -153,8 +151,12 @@ class DeliveryWorker:
                       session: AsyncSession) -> None:
         now = datetime.now(UTC)
         s = self.settings
+        rows = {d.id: d for d in (await session.execute(
+            select(Delivery).where(Delivery.id.in_([r.delivery.id for r in results])))).scalars()}
+        attempts = []
+        touched: dict[uuid.UUID, list[tuple[bool, bool, bool]]] = {}
         for r in results:
-            d = await session.get(Delivery, r.delivery.id)
+            d = rows.get(r.delivery.id)
             if d is None:
                 continue
             if r.cancelled:
@@ -162,9 +164,9 @@ class DeliveryWorker:
                 continue
             d.attempts += 1
             d.last_status_code, d.last_error = r.outcome.status_code, r.outcome.error
-            session.add(DeliveryAttempt(delivery_id=d.id, endpoint_id=d.endpoint_id, attempted_at=now,
-                                        status_code=r.outcome.status_code, error=r.outcome.error,
-                                        duration_ms=r.outcome.duration_ms))
+            attempts.append({"id": uuid.uuid4(), "delivery_id": d.id, "endpoint_id": d.endpoint_id,
+                             "attempted_at": now, "status_code": r.outcome.status_code, "error": r.outcome.error,
+                             "duration_ms": r.outcome.duration_ms})
             if r.outcome.ok:
                 d.status, d.delivered_at = "delivered", now
             else:
@@ -177,6 +179,8 @@ class DeliveryWorker:
                 else:
                     d.next_attempt_at = now + timedelta(seconds=delay)
             if d.channel == "webhook" and d.endpoint_id in endpoints:
-                await lifecycle.after_attempt(d.endpoint_id, ok=r.outcome.ok, gone=r.outcome.gone,
-                                              given_up=d.status == "failed", session=session, hub=self.hub,
-                                              settings=s)
+                touched.setdefault(d.endpoint_id, []).append((r.outcome.ok, r.outcome.gone, d.status == "failed"))
+        if attempts:
+            await session.execute(insert(DeliveryAttempt), attempts)
+        for endpoint_id, outcomes in touched.items():
+            await lifecycle.after_attempts(endpoint_id, outcomes, session=session, hub=self.hub, settings=s)

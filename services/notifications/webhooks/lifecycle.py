@@ -14,6 +14,16 @@ from shared.events.notifications import WebhookDisabled
 from shared.outbox import record
 
 
+async def after_attempts(
+    endpoint_id: uuid.UUID, outcomes: list[tuple[bool, bool, bool]], *, session: AsyncSession, hub: Hub,
+    settings: NotificationsSettings,
+) -> None:
+    """Apply a batch's outcomes for one endpoint, in order: (ok, gone, given_up) per attempt."""
+    for ok, gone, given_up in outcomes:
+        await after_attempt(endpoint_id, ok=ok, gone=gone, given_up=given_up, session=session, hub=hub,
+                            settings=settings)
+
+
 async def after_attempt(
     endpoint_id: uuid.UUID, *, ok: bool, gone: bool, given_up: bool, session: AsyncSession, hub: Hub,
     settings: NotificationsSettings,

@@ -1,12 +1,12 @@
-"""Sending one webhook: Standard Webhooks signing over a guarded HTTP client.
+"""Sending one webhook: Standard Webhooks signing over the guarded HTTP client (http11.py).
 
-The client never follows redirects (a 3xx is a failed attempt: a redirect could point anywhere),
-ignores proxy variables (a proxy would connect on our behalf, past the guard), and opens every
-connection through ``GuardedBackend``.
+Redirects are never followed (a 3xx is a failed attempt: a redirect could point anywhere) and no
+proxy is used (a proxy would connect on our behalf, past the guard).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -18,10 +18,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import httpcore
-import httpx
-
-from services.notifications.webhooks.guard import WebhookTargetForbidden, check_address, checked_addresses
+from services.notifications.webhooks.http11 import ProtocolError, WebhookHttpClient
 from shared.errors import DomainError
 
 SECRET_PREFIX = "whsec_"
@@ -39,61 +36,8 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """Resolves once, connects to an address that passed the guard, and checks the peer it got."""
-
-    def __init__(self, *, allow_private: bool) -> None:
-        self._inner = httpcore.AnyIOBackend()
-        self._allow_private = allow_private
-
-    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # type: ignore[no-untyped-def]  # noqa: ASYNC109
-        addresses = await checked_addresses(host, port, allow_private=self._allow_private)
-        last: Exception | None = None
-        for address in addresses:
-            try:
-                stream = await self._inner.connect_tcp(
-                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-                continue
-            if not self._allow_private:
-                peer = stream.get_extra_info("server_addr")
-                try:
-                    check_address(host, peer[0])
-                except WebhookTargetForbidden:
-                    await stream.aclose()
-                    raise
-            return stream
-        raise last or httpcore.ConnectError(f"no address for {host}")
-
-    async def connect_unix_socket(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise httpcore.ConnectError("unix sockets are not webhook targets")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-class _GuardedTransport(httpx.AsyncHTTPTransport):
-    def __init__(self, *, allow_private: bool, max_connections: int) -> None:
-        super().__init__(trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=max_connections,
-            max_keepalive_connections=max_connections,
-            keepalive_expiry=30.0,
-            network_backend=GuardedBackend(allow_private=allow_private),
-        )
-
-
-def guarded_client(*, allow_private: bool, timeout_s: float, max_connections: int = 100) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=_GuardedTransport(allow_private=allow_private, max_connections=max_connections),
-        timeout=httpx.Timeout(timeout_s),
-        follow_redirects=False,
-        trust_env=False,
-        headers={"user-agent": USER_AGENT},
-    )
+def webhook_client(*, allow_private: bool, timeout_s: float) -> WebhookHttpClient:
+    return WebhookHttpClient(allow_private=allow_private, timeout_s=timeout_s, user_agent=USER_AGENT)
 
 
 @dataclass
@@ -114,7 +58,7 @@ def body_of(event_type: str, data: dict[str, Any], created_at: datetime) -> byte
 
 
 async def send(
-    client: httpx.AsyncClient, *, url: str, secret: str, message_id: str, body: bytes
+    client: WebhookHttpClient, *, url: str, secret: str, message_id: str, body: bytes
 ) -> Outcome:
     timestamp = int(time.time())
     headers = {
@@ -125,13 +69,13 @@ async def send(
     }
     started = time.perf_counter()
     try:
-        response = await client.post(url, content=body, headers=headers)
+        response = await client.post(url, body, headers)
     except DomainError as exc:  # the guard refused the target (or its name does not resolve)
         forbidden = exc.code == "webhook_target_forbidden"
         return Outcome(False, error=f"{exc.code}: {exc.message}", forbidden=forbidden, duration_ms=_ms(started))
-    except httpx.TimeoutException:
+    except TimeoutError:
         return Outcome(False, error="timeout", duration_ms=_ms(started))
-    except httpx.HTTPError as exc:
+    except (OSError, asyncio.IncompleteReadError, ProtocolError, ValueError) as exc:
         return Outcome(False, error=f"{type(exc).__name__}: {exc}"[:500], duration_ms=_ms(started))
     duration = _ms(started)
     code = response.status_code
