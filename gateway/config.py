@@ -38,6 +38,8 @@ class GatewaySettings(InfrastructureSettings):
     rate_limit_user_per_minute: int = 600
     rate_limit_ip_per_minute: int = 300
     rate_limit_burst: int = 60
+    # Seconds the gateway answers directory's reference lists (countries, regions) from memory.
+    reference_cache_s: float = 300.0
     ws_init_timeout_s: float = 5.0
     ws_max_subscriptions: int = 20
 

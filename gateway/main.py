@@ -19,6 +19,7 @@ from gateway.auth.wiring import build_auth
 from gateway.clients import ServiceClients
 from gateway.config import GatewaySettings, get_settings
 from gateway.context import Context
+from gateway.fastpath import GraphQLFastPath
 from gateway.limits.rate import RateLimited, RateLimiter, rate_limited_response
 from gateway.router import GatewayRouter
 from gateway.schema import build_schema
@@ -49,14 +50,18 @@ def build_app(settings: GatewaySettings | None = None, schema: strawberry.Schema
         return Context(clients, identity=identity, auth=auth)
 
     # Limits, WebSocket handshake and protocol: gateway/router.py, gateway/limits/ (docs/graphql.md).
-    graphql = GatewayRouter(
-        schema or build_schema(settings), settings=settings, verifier=verifier, context_getter=get_context
-    )
+    schema = schema or build_schema(settings)
+    graphql = GatewayRouter(schema, settings=settings, verifier=verifier, context_getter=get_context)
     app = FastAPI(title="Consorcia gateway", version="0.1.0", lifespan=lifespan)
     app.state.live = live
     app.state.settings = settings  # subscriptions derive their NATS subjects (namespace) from it
     app.state.rate_limiter = RateLimiter(settings, cache, verifier) if settings.rate_limit_enabled else None
     app.include_router(graphql, prefix="/graphql")
+    # Plain JSON POSTs skip FastAPI's and strawberry's HTTP layers (same schema, context, limits).
+    limiter = lambda: app.state.rate_limiter  # noqa: E731 - read per request: tests may swap it
+    app.add_middleware(
+        GraphQLFastPath, schema=schema, settings=settings, context_getter=get_context, limiter=limiter
+    )
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,

@@ -15,6 +15,7 @@ from gateway.forum.schema import ForumQuery
 from gateway.forum.subscription import ForumSubscription
 from gateway.limits import schema_extensions
 from gateway.matching.schema import MatchingMutation, MatchingQuery, MatchingSubscription
+from gateway.naming import CachedNameConverter
 from gateway.notifications.schema import NotificationsMutation, NotificationsQuery, NotificationsSubscription
 
 
@@ -39,7 +40,7 @@ def build_schema(settings: GatewaySettings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         types=[ValidationError, NotFoundError, ConflictError, PermissionError],
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, name_converter=CachedNameConverter()),
         # Limits, caches and error masking: gateway/limits/ (docs/graphql.md).
         extensions=schema_extensions(settings or get_settings()),
     )

@@ -40,8 +40,12 @@ def classify(error: GraphQLError) -> GraphQLError:
     if isinstance(original, ServiceError | httpx.TransportError):
         log.warning("service unavailable", extra={"error": repr(original), "path": error.path})
         return _with(error, "a service is unavailable right now; try again shortly", {"code": "unavailable"})
-    if isinstance(original, GraphQLError) and original.extensions and "code" in original.extensions:
-        return _with(error, original.message, original.extensions)
+    if isinstance(original, GraphQLError):
+        # graphql-core's own verdicts on the request (e.g. a variable's value) and errors a resolver
+        # raised on purpose: both are meant for the client.
+        extensions = dict(original.extensions or {})
+        extensions.setdefault("code", "invalid_variables" if error.message.startswith("Variable '$") else "invalid_query")
+        return _with(error, error.message, extensions)
     # strawberry's process_errors has already logged the original with its trace.
     return _with(error, MASKED_MESSAGE, {"code": "internal_error"})
 

@@ -30,11 +30,12 @@ from shared.errors import DomainError
 
 log = logging.getLogger("gateway.rate")
 
-# KEYS[i]: one bucket; ARGV[2i-1], ARGV[2i]: its emission interval and burst tolerance (ms).
-# Returns 0 when allowed (every bucket advanced), else the ms to wait (no bucket touched).
+# KEYS[i]: one bucket; ARGV[2i-1], ARGV[2i]: its emission interval and burst tolerance (µs).
+# Returns 0 when allowed (every bucket advanced), else the µs to wait (no bucket touched).
+# Microseconds: at high budgets the interval is below a millisecond (and fits a double up to 2^53).
 GCRA = """
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local wait, tats = 0, {}
 for i, key in ipairs(KEYS) do
   local interval = tonumber(ARGV[2 * i - 1])
@@ -47,7 +48,7 @@ for i, key in ipairs(KEYS) do
 end
 if wait > 0 then return wait end
 for i, key in ipairs(KEYS) do
-  redis.call('SET', key, tats[i], 'PX', math.max(tats[i] - now, 1))
+  redis.call('SET', key, string.format('%.0f', tats[i]), 'PX', math.max(math.ceil((tats[i] - now) / 1000), 1))
 end
 return 0
 """
@@ -68,7 +69,7 @@ class Bucket:
     burst: int
 
     def args(self) -> list[int]:
-        interval = 60_000 / max(self.per_minute, 1)
+        interval = 60_000_000 / max(self.per_minute, 1)
         return [math.ceil(interval), math.ceil(interval * self.burst)]
 
 
@@ -116,18 +117,18 @@ class RateLimiter:
 
     async def check(self, bucket: Bucket) -> None:
         try:
-            wait_ms = int(await self._script(keys=[bucket.key], args=bucket.args()))
+            wait_us = int(await self._script(keys=[bucket.key], args=bucket.args()))
         except (RedisError, OSError) as exc:
             now = time.monotonic()
             if now - self._last_warning > 30:
                 self._last_warning = now
                 log.warning("rate limiter unavailable; letting requests through", extra={"error": repr(exc)})
             return
-        if wait_ms > 0:
-            raise RateLimited(wait_ms / 1000, bucket.scope)
+        if wait_us > 0:
+            raise RateLimited(wait_us / 1_000_000, bucket.scope)
 
 
-def _caller(headers, client) -> tuple[str | None, str | None, str]:  # type: ignore[no-untyped-def]
+def caller_of(headers, client) -> tuple[str | None, str | None, str]:  # type: ignore[no-untyped-def]
     scheme, _, token = headers.get("authorization", "").partition(" ")
     bearer = token.strip() if scheme.lower() == "bearer" and token.strip() else None
     return bearer, headers.get("x-api-key"), client.host if client else "unknown"
@@ -141,7 +142,7 @@ async def rate_limit(connection: HTTPConnection) -> None:
     limiter: RateLimiter | None = connection.app.state.rate_limiter
     if limiter is None:
         return
-    bearer, api_key, ip = _caller(connection.headers, connection.client)
+    bearer, api_key, ip = caller_of(connection.headers, connection.client)
     if connection.scope["type"] == "http":
         await limiter.check(limiter.bucket_for(bearer, api_key, ip))
         return
