@@ -102,6 +102,11 @@ def app_env(opts: Options, layout: Layout) -> dict[str, str]:
     env["CONSORCIA_GATEWAY_JWT_PRIVATE_KEY_FILE"] = str(private_key)
     # E-mail lands in a local sink folder (one .eml per message) instead of a real SMTP server.
     env["CONSORCIA_NOTIFICATIONS_MAIL_SINK_DIR"] = str(layout.mail_dir)
+    # A developer's local webhook receiver (python -m services.notifications.webhooks.receiver) is on
+    # loopback; outside the embedded default the SSRF guard refuses private and loopback targets.
+    env["CONSORCIA_NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE"] = "true"
+    env["CONSORCIA_NOTIFICATIONS_PUBLIC_URL"] = f"http://{HOST}:{opts.app_port('notifications')}"
+    env["CONSORCIA_NOTIFICATIONS_APP_URL"] = f"http://{HOST}:{opts.app_port('gateway')}"
     return env
 
 
