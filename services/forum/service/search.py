@@ -10,6 +10,7 @@ relevance with a keyset cursor (score, id).
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from dataclasses import dataclass
@@ -27,10 +28,10 @@ from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 from shared.text import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
-# How many of the newest matches PostgreSQL ranks by relevance, and from how many matches on a word
-# counts as common (see _plan_for).
+# How many of the newest matches PostgreSQL ranks by relevance, and how many of the newest posts
+# _plan_for samples to tell a common word from a rare one.
 RANK_WINDOW = 200
-COMMON_MATCHES = 5000
+SAMPLE = 2000
 PLANNER_SETTINGS = (
     "max_parallel_workers_per_gather",
     "enable_seqscan",
@@ -83,23 +84,28 @@ def _tsquery(words: list[str]):  # type: ignore[no-untyped-def]
 async def _plan_for(tsq, *, session: AsyncSession) -> None:  # type: ignore[no-untyped-def]
     """Choose the plan ourselves: PostgreSQL cannot estimate how many posts a prefix matches.
 
-    A rare word is best found through the GIN index, then the few matches sorted by date; a common
-    one by walking the date index newest-first until the window is full. Guessing wrong costs a heap
-    visit per match (tens of thousands at a million posts), so count the matches first, up to
-    COMMON_MATCHES, on the GIN index alone (a bitmap count needs no row when pages are all-visible).
+    A rare word is best found through the GIN index, then its few matches sorted by date; a common
+    one by walking the date index newest-first until the window is full (about RANK_WINDOW / density
+    rows). Guessing wrong costs a heap visit per match, tens of thousands at a million posts. So
+    look at the newest SAMPLE posts (cheap: the date index, hot pages) and measure the density;
+    walking wins when density > sqrt(RANK_WINDOW / posts), where both costs meet.
     """
-    for setting in ("max_parallel_workers_per_gather = 0", "enable_seqscan = off", "enable_indexscan = off"):
-        await session.execute(text(f"SET LOCAL {setting}"))
-    probe = select(func.count()).select_from(
-        select(Post.id)
-        .where(literal_column("posts.search_vector").op("@@")(tsq))
-        .limit(COMMON_MATCHES)
-        .subquery()
+    newest = (
+        select(literal_column("posts.search_vector").label("v"))
+        .order_by(Post.created_at.desc())
+        .limit(SAMPLE)
     )
-    matches = (await session.execute(probe)).scalar_one()
-    if matches >= COMMON_MATCHES:
-        for setting in ("enable_indexscan TO DEFAULT", "enable_bitmapscan = off", "enable_sort = off"):
-            await session.execute(text(f"SET LOCAL {setting}"))
+    newest = newest.subquery()
+    probe = select(func.count()).select_from(newest).where(newest.c.v.op("@@")(tsq))
+    hits = (await session.execute(probe)).scalar_one()
+    total = (
+        await session.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'posts'::regclass"))
+    ).scalar()
+    walk = hits / SAMPLE > math.sqrt(RANK_WINDOW / max(float(total or 0), 1.0))
+    settings = ["max_parallel_workers_per_gather = 0", "enable_seqscan = off"]
+    settings += ["enable_bitmapscan = off", "enable_sort = off"] if walk else ["enable_indexscan = off"]
+    for setting in settings:
+        await session.execute(text(f"SET LOCAL {setting}"))
 
 
 def _fts5_expression(words: list[str]) -> str:
