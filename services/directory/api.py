@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.directory import service
 from services.directory.organizations import bulk, search
@@ -41,6 +41,7 @@ async def register_organization(body: OrganizationIn, session: Session, user: Cu
     summary="Full-text search (accent- and case-insensitive, Spanish and English) with facets",
 )
 async def search_organizations(
+    request: Request,
     session: Session,
     q: str = Query(default="", max_length=200, description="Words to find; empty lists everything by name"),
     kind: list[str] = Query(default=[]),
@@ -56,9 +57,22 @@ async def search_organizations(
     filters = search.SearchFilters(
         kind=kind, country=country, size=size, sector=sector, market=market, verified=verified
     )
-    page = await search.search(
-        session=session, query=q, filters=filters, cursor=cursor, limit=limit, with_facets=facets
-    )
+    runtime = request.app.state.runtime
+    if facets and runtime.engine is not None and runtime.engine.dialect.name == "postgresql":
+        async with runtime.session() as facet_session:
+            page = await search.search(
+                session=session,
+                query=q,
+                filters=filters,
+                cursor=cursor,
+                limit=limit,
+                with_facets=True,
+                facet_session=facet_session,
+            )
+    else:
+        page = await search.search(
+            session=session, query=q, filters=filters, cursor=cursor, limit=limit, with_facets=facets
+        )
     return SearchPageOut(
         items=[organization_out(o) for o in page.items],
         cursors=page.cursors,

@@ -58,6 +58,7 @@ class Organization(Base):
         UniqueConstraint("name_key", "country", name="uq_organization_name_country"),
         Index("ix_organizations_country_kind", "country", "kind"),
         Index("ix_organizations_size_class", "size_class"),
+        Index("ix_organizations_country_name", "country", "name_key", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

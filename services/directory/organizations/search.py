@@ -7,6 +7,7 @@ filters are ORed within a facet and ANDed across facets; a sector family also ma
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     Float,
     String,
+    Text,
     and_,
     column,
     func,
@@ -26,6 +28,10 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy import (
+    cast as sql_cast,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, array
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Uuid
 
@@ -64,7 +70,7 @@ def _sector_codes(codes: list[str]) -> list[str]:
     return sorted(expanded)
 
 
-def _conditions(filters: SearchFilters) -> list[Any]:
+def _conditions(filters: SearchFilters, session: AsyncSession) -> list[Any]:
     conds: list[Any] = [Organization.deleted_at.is_(None)]
     if filters.kind:
         conds.append(Organization.kind.in_(filters.kind))
@@ -74,8 +80,18 @@ def _conditions(filters: SearchFilters) -> list[Any]:
         conds.append(Organization.size_class.in_(filters.size))
     if filters.verified:
         conds.append(Organization.verification_status.in_(filters.verified))
-    for facet, values in (("sector", _sector_codes(filters.sector)), ("market", filters.market)):
-        if values:
+    lists = (
+        ("sector", Organization.sectors, _sector_codes(filters.sector)),
+        ("market", Organization.target_markets, filters.market),
+    )
+    for facet, listed, values in lists:
+        if not values:
+            continue
+        if is_postgres(session):
+            # GIN indexes over the lists (migration 0006) combine with the text and country indexes in
+            # one bitmap; joining the tag table made the planner walk every row of a popular tag.
+            conds.append(sql_cast(listed, JSONB).op("?|")(sql_cast(array(values), ARRAY(Text))))
+        else:
             tagged = select(OrganizationTag.organization_id).where(
                 OrganizationTag.facet == facet, OrganizationTag.value.in_(values)
             )
@@ -122,11 +138,12 @@ async def search(
     cursor: str | None = None,
     limit: int = 20,
     with_facets: bool = True,
+    facet_session: AsyncSession | None = None,
 ) -> SearchPage:
     filters = filters or SearchFilters()
     limit = max(1, min(limit, MAX_PAGE))
-    conds = _conditions(filters)
     terms = _terms(query)
+    conds = _conditions(filters, session)
     score, extra = literal(0.0), None
     if terms:
         score, extra, more = _scored(session, terms)
@@ -150,18 +167,27 @@ async def search(
             )
     ranked = page.where(*conds).limit(limit + 1).subquery("ranked")
     # One round trip: the page's keys and the organizations themselves.
-    rows = (
-        await session.execute(
-            select(Organization, ranked.c.score)
-            .join(ranked, Organization.id == ranked.c.id)
-            .order_by(*((ranked.c.score.desc(), ranked.c.id) if terms else (ranked.c.name_key, ranked.c.id)))
+    page_query = (
+        select(Organization, ranked.c.score)
+        .join(ranked, Organization.id == ranked.c.id)
+        .order_by(*((ranked.c.score.desc(), ranked.c.id) if terms else (ranked.c.name_key, ranked.c.id)))
+    )
+    facets: dict[str, dict[str, int]] = {}
+    total: int | None = None
+    if with_facets and facet_session is not None:
+        # Both are reads: on two connections they run side by side instead of one after the other.
+        result, (facets, total) = await asyncio.gather(
+            session.execute(page_query), _facets(facet_session, matching, extra)
         )
-    ).all()
+    else:
+        result = await session.execute(page_query)
+        if with_facets:
+            facets, total = await _facets(session, matching, extra)
+    rows = result.all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     items = [org for org, _ in rows]
     cursors = [encode_cursor(sc if terms else org.name_key, str(org.id)) for org, sc in rows]
-    facets, total = await _facets(session, matching, extra) if with_facets else ({}, None)
     return SearchPage(items, cursors, cursors[-1] if has_more and cursors else None, facets, total)
 
 

@@ -1,7 +1,8 @@
-"""The search index, kept by the use cases: facet tags on both engines, the FTS5 table on SQLite.
+"""The search index, kept by the use cases. SQLite only: PostgreSQL needs no work here.
 
-PostgreSQL needs no work here: ``organizations.search_vector`` is a generated column over
-``search_text`` (migration 0003), indexed with GIN.
+On PostgreSQL ``organizations.search_vector`` is a generated column over ``search_text`` (migration
+0003) and the sector and market lists have GIN indexes (0006). On SQLite the words go to the FTS5
+table ``organization_fts`` and the lists to ``organization_tags``, which the filters join.
 """
 
 from __future__ import annotations
@@ -18,39 +19,13 @@ def is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def tags_of(org: Organization) -> list[dict[str, Any]]:
-    rows = [{"organization_id": org.id, "facet": "sector", "value": s} for s in dict.fromkeys(org.sectors)]
-    rows += [
-        {"organization_id": org.id, "facet": "market", "value": m} for m in dict.fromkeys(org.target_markets)
+def tags_of_row(row: dict[str, Any]) -> list[dict[str, Any]]:
+    oid = row["id"]
+    return [
+        {"organization_id": oid, "facet": "sector", "value": s} for s in dict.fromkeys(row["sectors"])
+    ] + [
+        {"organization_id": oid, "facet": "market", "value": m} for m in dict.fromkeys(row["target_markets"])
     ]
-    return rows
-
-
-async def reindex(session: AsyncSession, org: Organization) -> None:
-    await session.execute(delete(OrganizationTag).where(OrganizationTag.organization_id == org.id))
-    if tags := tags_of(org):
-        await session.execute(insert(OrganizationTag), tags)
-    if not is_postgres(session):
-        await session.execute(
-            text("DELETE FROM organization_fts WHERE organization_id = :id"), {"id": org.id.hex}
-        )
-        await session.execute(
-            text("INSERT INTO organization_fts (organization_id, body) VALUES (:id, :body)"),
-            {"id": org.id.hex, "body": org.search_text},
-        )
-
-
-async def index_many(session: AsyncSession, orgs: list[Organization] | list[dict[str, Any]]) -> None:
-    """Bulk path for new rows (nothing to delete first)."""
-    rows = [o if isinstance(o, dict) else _as_row(o) for o in orgs]
-    tags = [t for r in rows for t in _tags_of_row(r)]
-    if tags:
-        await session.execute(insert(OrganizationTag), tags)
-    if not is_postgres(session) and rows:
-        await session.execute(
-            text("INSERT INTO organization_fts (organization_id, body) VALUES (:id, :body)"),
-            [{"id": r["id"].hex, "body": r["search_text"]} for r in rows],
-        )
 
 
 def _as_row(org: Organization) -> dict[str, Any]:
@@ -62,19 +37,31 @@ def _as_row(org: Organization) -> dict[str, Any]:
     }
 
 
-def _tags_of_row(row: dict[str, Any]) -> list[dict[str, Any]]:
-    oid = row["id"]
-    return [
-        {"organization_id": oid, "facet": "sector", "value": s} for s in dict.fromkeys(row["sectors"])
-    ] + [
-        {"organization_id": oid, "facet": "market", "value": m} for m in dict.fromkeys(row["target_markets"])
-    ]
+async def reindex(session: AsyncSession, org: Organization) -> None:
+    if is_postgres(session):
+        return
+    await unindex(session, org, keep_text=True)
+    await index_many(session, [_as_row(org)])
 
 
-async def unindex(session: AsyncSession, org: Organization) -> None:
+async def index_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """New rows (nothing to delete first): the bulk import's path."""
+    if is_postgres(session) or not rows:
+        return
+    if tags := [t for r in rows for t in tags_of_row(r)]:
+        await session.execute(insert(OrganizationTag), tags)
+    await session.execute(
+        text("INSERT INTO organization_fts (organization_id, body) VALUES (:id, :body)"),
+        [{"id": r["id"].hex, "body": r["search_text"]} for r in rows],
+    )
+
+
+async def unindex(session: AsyncSession, org: Organization, *, keep_text: bool = False) -> None:
+    if not keep_text:
+        org.search_text = ""
+    if is_postgres(session):
+        return
     await session.execute(delete(OrganizationTag).where(OrganizationTag.organization_id == org.id))
-    org.search_text = ""
-    if not is_postgres(session):
-        await session.execute(
-            text("DELETE FROM organization_fts WHERE organization_id = :id"), {"id": org.id.hex}
-        )
+    await session.execute(
+        text("DELETE FROM organization_fts WHERE organization_id = :id"), {"id": org.id.hex}
+    )
