@@ -92,6 +92,7 @@ async def _plan_for(tsq, *, session: AsyncSession) -> None:  # type: ignore[no-u
     """
     newest = (
         select(literal_column("posts.search_vector").label("v"))
+        .select_from(Post)
         .order_by(Post.created_at.desc())
         .limit(SAMPLE)
     )
