@@ -9,6 +9,7 @@ with the candidate index holding the 100,000.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import statistics
 import tempfile
@@ -99,6 +100,8 @@ async def main() -> None:
         f"formation over a pool of {len(family_pool):,}: best {min(formation):.2f} s, worst {max(formation):.2f} s "
         f"({len(result.groups)} groups, {len(result.unassigned)} unassigned)   (target <= 2 s)"
     )
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          "(other processes on the machine inflate every figure)")
     print("command: .venv/bin/python -m bench.matching_speed")
 
 
