@@ -24,7 +24,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bench import backbone, registrations, servers
+from bench import backbone, backbone_latency, registrations, servers
 from bench.system import start_slice
 
 PG_PREFIX = "helper_pipeline_bench"
@@ -83,9 +83,10 @@ async def part_a(
 
 async def part_b(nats_url: str, workdir: Path, args: argparse.Namespace) -> bool:
     print(f"\nPart B: outbox -> JetStream -> idempotent consumer, {args.events} events, one process")
-    results = []
-    sqlite_url = f"sqlite+aiosqlite:///{workdir / 'backbone.db'}"
-    results.append(await backbone.measure(sqlite_url, nats_url, _ns(), "SQLite", args.events))
+    results, latencies = [], []
+    sqlite = [f"sqlite+aiosqlite:///{workdir / name}.db" for name in ("backbone", "producer", "consumer")]
+    results.append(await backbone.measure(sqlite[0], nats_url, _ns(), "SQLite", args.events))
+    latencies.append(await _latency(sqlite[1], sqlite[2], nats_url, "SQLite", args))
     if not args.no_postgres:
         try:
             pg_url = await servers.create_pg_database(PG_PREFIX)
@@ -94,6 +95,7 @@ async def part_b(nats_url: str, workdir: Path, args: argparse.Namespace) -> bool
         else:
             try:
                 results.append(await backbone.measure(pg_url, nats_url, _ns(), "PostgreSQL", args.events))
+                latencies.append(await _latency(pg_url, pg_url, nats_url, "PostgreSQL", args))
             finally:
                 await servers.drop_pg_database(pg_url)
     for t in results:
@@ -103,7 +105,19 @@ async def part_b(nats_url: str, workdir: Path, args: argparse.Namespace) -> bool
         )
     ok = all(t.rate >= 1000 for t in results)
     print(f"  target >= 1,000 events/s: {'MET' if ok else 'MISSED'}")
+    print(
+        f"  backbone latency alone at {args.rate:g}/s (producer commit -> consumer commit, trivial handler):"
+    )
+    for lat in latencies:
+        lost = f", {lat.sent - len(lat.ms)} not handled" if len(lat.ms) < lat.sent else ""
+        print(_line(f"{lat.backend} ({lat.sent} events{lost})", lat.ms))
     return ok
+
+
+async def _latency(producer: str, consumer: str, nats_url: str, backend: str, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    return await backbone_latency.measure(
+        producer, consumer, nats_url, _ns(), backend, rate=args.rate, seconds=args.latency_seconds
+    )
 
 
 def _profile(
@@ -183,6 +197,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=100.0, help="offered registrations per second (100)")
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to offer them (20)")
     parser.add_argument("--events", type=int, default=10_000, help="events for part B (10000)")
+    parser.add_argument("--latency-seconds", type=float, default=5.0, help="part B latency run (5)")
     parser.add_argument("--skip-system", action="store_true", help="part B only")
     parser.add_argument("--skip-backbone", action="store_true", help="part A only")
     parser.add_argument("--no-postgres", action="store_true", help="part B on SQLite only")
