@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from gateway.directory.checkup_types import Checkup, checkup_connection
 from gateway.pagination import Connection
+
+if TYPE_CHECKING:
+    from gateway.consortia.types import ConsortiumMembership
 
 
 @strawberry.enum(description="What kind of organization this is.")
@@ -135,6 +138,15 @@ class Organization:
     async def sector_details(self, info: strawberry.Info) -> list[Sector]:
         rows = await info.context.sectors.load_many(self.sectors)
         return [Sector.from_row(r) for r in rows if r]
+
+    @strawberry.field(description="The consortia it is an active member of (one call for a whole page).")
+    async def consortia(
+        self, info: strawberry.Info
+    ) -> list[Annotated[ConsortiumMembership, strawberry.lazy("gateway.consortia.types")]]:
+        from gateway.consortia.loaders import consortia_of
+        from gateway.consortia.types import ConsortiumMembership
+
+        return [ConsortiumMembership.from_row(r) for r in await consortia_of(info.context).load(str(self.id))]
 
     @strawberry.field(description="Its Export Check-Ups, newest first.")
     async def checkups(

@@ -121,3 +121,36 @@ async def test_only_an_officer_of_the_country_verifies(api):
     assert verified["status"] == "verified" and verified["agency"]["id"] == agency_mx
     badge = "query($a: ID!, $b: ID!) { a: organizationVerification(organizationId: $a) { status } b: organizationVerification(organizationId: $b) { status } }"
     assert await api(badge, a=sme_mx, b=sme) == {"a": {"status": "verified"}, "b": {"status": "pending"}}
+
+
+def _batch_calls() -> float:
+    from shared import metrics
+
+    return sum(
+        sample.value
+        for metric in metrics.HTTP_REQUESTS.collect()
+        for sample in metric.samples
+        if sample.name.endswith("_count") and sample.labels.get("route") == "/consortium-memberships/batch"
+    )
+
+
+async def test_a_page_of_organizations_reads_their_consortia_in_one_call(api):
+    manager = await person(api)
+    orgs = [await organization(api, manager["accessToken"]) for _ in range(4)]
+    create = 'mutation { createConsortium(input: {name: "Red Cafetera", country: "CR"}) { ... on ConsortiumCreated { consortium { id } } } }'
+    cid = (await api(create, token=manager["accessToken"]))["createConsortium"]["consortium"]["id"]
+    for oid in orgs[:3]:
+        invite = "mutation($c: ID!, $o: ID!) { inviteToConsortium(consortiumId: $c, organizationId: $o) { __typename } }"
+        await api(invite, token=manager["accessToken"], c=cid, o=oid)
+        accept = "mutation($c: ID!, $o: ID!) { acceptConsortiumInvitation(consortiumId: $c, organizationId: $o) { __typename } }"
+        await api(accept, token=manager["accessToken"], c=cid, o=oid)
+    before = _batch_calls()
+    page = await api(
+        "{ organizations(first: 50) { edges { node { id consortia { status consortium { name } } } } } }"
+    )
+    assert _batch_calls() - before == 1
+    names = {
+        e["node"]["id"]: [m["consortium"]["name"] for m in e["node"]["consortia"]]
+        for e in page["organizations"]["edges"]
+    }
+    assert [names[o] for o in orgs] == [["Red Cafetera"]] * 3 + [[]]
