@@ -89,7 +89,7 @@ async def measure(
     # Idle connections are dropped before uvicorn's 5 s keep-alive ends, so none is reused as it closes.
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=2.0)
     try:
-        async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        async with httpx.AsyncClient(timeout=15, limits=limits) as client:
             # Registering an organization needs a signed-in person: one account signs up first.
             client.headers["Authorization"] = f"Bearer {await _sign_up(client, sl.graphql)}"
             # Warm-up, not measured: connection pools, compiled statements, the consumer's first fetch.
@@ -98,7 +98,7 @@ async def measure(
             cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
             sends = await _offer(client, sl.graphql, rate, seconds, result)
         records = await _stream_records(nc.jetstream(), stream, set(sends))
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 10
         while time.monotonic() < deadline and not all(seq in acks for seq, _ in records.values()):  # noqa: ASYNC110 (acks fill a dict)
             await asyncio.sleep(0.05)
         if sends:
