@@ -49,9 +49,9 @@ schema-check: setup
 	$(PY) -m gateway.sdl --check docs/schema.graphql
 	@if [ -n "$(BASE)" ]; then $(PY) -m gateway.sdl --check $(BASE) --against docs/schema.graphql; fi
 
-## fuzz: schemathesis (GraphQL mode) against a running system; no answer may be a server error.
+## fuzz: schemathesis (GraphQL mode) against a running system: no 5xx, and (strict) no masked internal_error.
 fuzz: setup
-	$(PY) -m pytest -q tests/e2e/test_fuzz.py $(PYTEST_ARGS)
+	CONSORCIA_FUZZ_STRICT=1 $(PY) -m pytest -q tests/e2e/test_fuzz.py $(PYTEST_ARGS)
 
 ## docs: regenerate docs/events.md from the event catalog.
 docs: setup
