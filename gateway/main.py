@@ -46,7 +46,8 @@ def build_app(settings: GatewaySettings | None = None, schema: strawberry.Schema
             await cache.aclose()
 
     async def get_context(connection: HTTPConnection) -> Context:
-        identity = await auth.identify(connection.headers.get("authorization"))
+        headers = connection.headers
+        identity = await auth.identify(headers.get("authorization"), headers.get("x-api-key"))
         return Context(clients, identity=identity, auth=auth)
 
     # Limits, WebSocket handshake and protocol: gateway/router.py, gateway/limits/ (docs/graphql.md).

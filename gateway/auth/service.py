@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+
+from redis.exceptions import RedisError
 
 from gateway.auth.identity import Identity, SignedOutTokens, identify
 from gateway.auth.refresh import RefreshTokens
@@ -45,8 +49,35 @@ class AuthService:
         self.failed_sign_ins = failed_sign_ins
         self.reset_requests = reset_requests
 
-    async def identify(self, authorization: str | None) -> Identity:
+    async def identify(self, authorization: str | None, api_key: str | None = None) -> Identity:
+        """The caller of one request: a bearer token, else an agency system's `X-Api-Key`."""
+        if not authorization and api_key:
+            return await self._identify_key(api_key.strip())
         return await identify(authorization, verifier=self.verifier, signed_out=self.signed_out)
+
+    async def _identify_key(self, key: str) -> Identity:
+        # An access token per key, cached in Redis for most of its life: one directory call per key
+        # every few minutes rather than per request. Revoking a key takes effect within that time.
+        cache = f"{self.refresh_tokens.prefix}:apikey:{hashlib.sha256(key.encode()).hexdigest()}"
+        try:
+            cached = await self.refresh_tokens.redis.get(cache)
+        except RedisError:
+            cached = None
+        if cached:
+            identity = await identify(
+                f"Bearer {cached.decode()}", verifier=self.verifier, signed_out=self.signed_out
+            )
+            if identity.principal is not None:
+                return identity
+        try:
+            tokens = await self.exchange_api_key(key)
+        except DomainError as exc:
+            return Identity(error=exc)
+        with contextlib.suppress(RedisError):
+            await self.refresh_tokens.redis.set(cache, tokens.access_token, ex=max(self.access_ttl_s // 3, 1))
+        return await identify(
+            f"Bearer {tokens.access_token}", verifier=self.verifier, signed_out=self.signed_out
+        )
 
     async def sign_up(self, body: dict[str, Any]) -> Tokens:
         account = await call_service(self.directory.post("/accounts", json=body))

@@ -182,6 +182,10 @@ async def test_agency_officers_create_api_keys_that_exchange_for_access_tokens(a
     exchanged = (await api(exchange, k=created["secret"]))["exchangeApiKey"]
     assert exchanged["viewer"]["id"] == officer["viewer"]["id"]
     assert (await api(ME, token=exchanged["accessToken"]))["me"]["id"] == officer["viewer"]["id"]
+    api_key_me = await api.client.post("/graphql", json={"query": ME}, headers={"X-Api-Key": created["secret"]})
+    assert api_key_me.json()["data"]["me"]["id"] == officer["viewer"]["id"]
+    wrong_key = await api.client.post("/graphql", json={"query": ME}, headers={"X-Api-Key": "csk_not-a-key-at-all"})
+    assert wrong_key.json()["data"]["me"] is None
     revoke = "mutation($id: ID!) { revokeApiKey(id: $id) { ... on ApiKey { revokedAt } " + FAILURE + " } }"
     assert (await api(revoke, token=officer["accessToken"], id=created["apiKey"]["id"]))["revokeApiKey"][
         "revokedAt"
