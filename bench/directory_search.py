@@ -28,6 +28,15 @@ from services.directory.reference import load_countries
 from shared.db import create_session_factory, unit_of_work
 
 TARGET_MS = 20.0
+GIN_DROP = (
+    "DROP INDEX ix_organizations_search_vector; DROP INDEX ix_organizations_sectors_gin; "
+    "DROP INDEX ix_organizations_markets_gin"
+)
+GIN_CREATE = (
+    "CREATE INDEX ix_organizations_search_vector ON organizations USING gin (search_vector); "
+    "CREATE INDEX ix_organizations_sectors_gin ON organizations USING gin ((sectors::jsonb)); "
+    "CREATE INDEX ix_organizations_markets_gin ON organizations USING gin ((target_markets::jsonb))"
+)
 QUERIES = [
     ("cacao", {}),
     ("CAFÉ", {}),
@@ -72,7 +81,10 @@ async def populate(engine, count: int) -> None:  # type: ignore[no-untyped-def]
 
     async with engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
+        # Building the GIN indexes once after COPY is much faster than maintaining them row by row.
+        await raw.execute(GIN_DROP)
         await raw.copy_records_to_table("organizations", records=[record(o) for o in built], columns=columns)
+        await raw.execute(GIN_CREATE)
         await conn.execute(text("ANALYZE organizations"))
         await conn.commit()
 
