@@ -28,6 +28,7 @@ from services.notifications.models import (
 )
 from services.notifications.subscriptions import matches
 
+_MEMO = "notifications.fanout.memo"
 _EMAIL_RANK = {"off": 0, "weekly": 1, "daily": 2, "immediate": 3}
 
 
@@ -68,10 +69,8 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
     candidates = (signal.concerned | set(subscribers)) - signal.exclude
     if not candidates:
         return 0
-    prefs = {
-        p.user_id: p
-        for p in (await session.execute(select(Preference).where(Preference.user_id.in_(candidates)))).scalars()
-    }
+    memo = _memo(session)
+    prefs = await _rows(memo["prefs"], Preference, candidates, session)
     wanted = _channels(signal, kind, subscribers, prefs)
     keys = {user: hub.dedupe_key(user, signal.event_id) for user in wanted}
     seen = await hub.already_seen(list(keys.values()))
@@ -87,16 +86,19 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
             )
         ).scalars()
     )
-    recipients = {
-        r.user_id: r for r in (await session.execute(select(Recipient).where(Recipient.user_id.in_(users)))).scalars()
-    }
+    recipients = await _rows(memo["recipients"], Recipient, set(users), session)
     groups: dict[uuid.UUID, Notification] = {}
     if kind.grouped and hub.settings.group_window_s > 0:
-        query = select(Notification).where(
-            Notification.user_id.in_(users), Notification.group_key == signal.kind,
-            Notification.open_until > now, Notification.read_at.is_(None),
-        ).order_by(Notification.created_at)
-        groups = {n.user_id: n for n in (await session.execute(query)).scalars()}  # the newest open one wins
+        known = memo["groups"].setdefault(signal.kind, {})
+        unknown = [u for u in users if u not in known]
+        if unknown:
+            query = select(Notification).where(
+                Notification.user_id.in_(unknown), Notification.group_key == signal.kind,
+                Notification.open_until > now, Notification.read_at.is_(None),
+            ).order_by(Notification.created_at)
+            found = {n.user_id: n for n in (await session.execute(query)).scalars()}  # the newest open one wins
+            known.update({u: found.get(u) for u in unknown})
+        groups = {u: g for u in users if (g := known.get(u)) is not None and _still_open(g, now)}
     effects = hub.effects(session)
     created = 0
     for user in users:
@@ -110,6 +112,8 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
         lang = language_of((pref.language if pref else None) or (recipient.language if recipient else None))
         note, is_new = await _notification(signal, kind, user, lang, channels, groups.get(user),
                                            session=session, hub=hub, now=now)
+        if kind.grouped:
+            memo["groups"].setdefault(signal.kind, {})[user] = note
         session.add(NotificationItem(user_id=user, event_id=signal.event_id, notification_id=note.id, created_at=now,
                                      summary=title_of(kind, lang, signal.params)))
         created += 1
@@ -128,6 +132,30 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
         effects.wake_queue |= await _webhooks(signal, hooked, session=session, now=now)
     await session.flush()
     return created
+
+
+def _memo(session: AsyncSession) -> dict[str, Any]:
+    """Per transaction: a consumer applies a batch of events in one, and a burst repeats its recipients.
+
+    Handlers that change recipients or preferences call ``forget`` so the batch sees their change.
+    """
+    return session.info.setdefault(_MEMO, {"prefs": {}, "recipients": {}, "groups": {}})
+
+
+def forget(session: AsyncSession) -> None:
+    session.info.pop(_MEMO, None)
+
+
+async def _rows(cache: dict[uuid.UUID, Any], model: Any, ids: set[uuid.UUID], session: AsyncSession) -> dict:  # type: ignore[type-arg]
+    missing = [i for i in ids if i not in cache]
+    if missing:
+        found = {r.user_id: r for r in (await session.execute(select(model).where(model.user_id.in_(missing)))).scalars()}
+        cache.update({i: found.get(i) for i in missing})
+    return {i: cache[i] for i in ids if cache.get(i) is not None}
+
+
+def _still_open(note: Notification, now: datetime) -> bool:
+    return note.read_at is None and note.open_until is not None and queue.aware(note.open_until) > now  # type: ignore[operator]
 
 
 def _channels(

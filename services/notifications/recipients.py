@@ -9,12 +9,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.notifications.fanout import forget
 from services.notifications.models import Recipient, RecipientOrganization
 from services.notifications.subscriptions import ensure_role_defaults
 from shared.events import directory as d
 
 
 async def ensure(user_id: uuid.UUID, *, session: AsyncSession, language: str | None = None) -> Recipient:
+    forget(session)  # the fan-out's per-transaction memo of recipients is stale from here on
     row = await session.get(Recipient, user_id)
     if row is None:
         row = Recipient(user_id=user_id, display_name="", language=language or "es", roles=[], organization_ids=[])
