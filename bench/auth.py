@@ -10,6 +10,7 @@ latencies, not capacity.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -90,6 +91,7 @@ async def main() -> None:
         finally:
             nats.stop()
             redis.stop()
+    print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("command: .venv/bin/python -m bench.auth")
 
 
