@@ -60,6 +60,17 @@ async def test_declined_pair_is_never_suggested_again_and_mutual_acceptance_intr
     partner = page["items"][0]
     supplier = (await matching.matches(bars.organization_id, type="supplier"))["items"][0]
 
+    # A third firm declines its supplier suggestion: its partner suggestion with the same firm goes too.
+    carol = uuid.uuid4()
+    powder = sme("Polvo de Cacao", sectors=["cacao"], products=[{"hs_code": "180500", "description": "cacao en polvo"}])
+    await matching.register(powder, manager=carol)
+    both = await eventually(lambda: _types_with(matching, powder.organization_id, bars.organization_id, 2))
+    declined = next(m for m in both if m["match_type"] == "supplier")
+    r = await matching.client.post(f"/matches/{declined['id']}/responses", headers=matching.auth(carol),
+                                   json={"organization_id": str(powder.organization_id), "response": "declined"})
+    assert r.status_code == 200 and r.json()["status"] == "declined"
+    assert await _types_with(matching, powder.organization_id, bars.organization_id, 0) == []
+
     # Only a manager of a side may answer for it.
     stranger = await matching.client.post(f"/matches/{partner['id']}/responses", headers=matching.auth(uuid.uuid4()),
                                           json={"organization_id": str(bars.organization_id), "response": "accepted"})
@@ -123,6 +134,11 @@ async def test_matches_are_paginated_best_first_with_type_and_minimum_score(matc
     assert anonymous.status_code == 401
     stranger = await matching.client.get(f"/organizations/{first}/matches", headers=matching.auth(uuid.uuid4()))
     assert stranger.status_code == 403
+
+
+async def _types_with(matching, organization_id, counterpart_id, count):  # type: ignore[no-untyped-def]
+    items = [m for m in (await matching.matches(organization_id))["items"] if m["counterpart_id"] == str(counterpart_id)]
+    return items if len(items) == count else None
 
 
 async def _nonempty(matching, organization_id, kind):  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.matching.matcher import Matcher
@@ -63,6 +63,13 @@ async def respond(
         if await session.get(DeclinedPair, (m.organization_a, m.organization_b)) is None:
             session.add(DeclinedPair(organization_a=m.organization_a, organization_b=m.organization_b,
                                      declined_by=organization_id, declined_at=now))
+        # Declined under one type, the pair is not suggested under any other either.
+        await session.execute(
+            update(Match)
+            .where(Match.organization_a == m.organization_a, Match.organization_b == m.organization_b,
+                   Match.status == "open", Match.id != m.id)
+            .values(status="withdrawn", updated_at=now)
+        )
         if matcher is not None:
             matcher.index.decline(m.organization_a, m.organization_b)
     elif m.response_a == "accepted" and m.response_b == "accepted":
