@@ -79,7 +79,18 @@ async def measure(stack: notifications_stack.Stack, args: argparse.Namespace) ->
         )
         await asyncio.sleep(0.5)
 
+        async def receive_direct() -> None:
+            # --direct: the service's own push on the live NATS subject, without the gateway's hop.
+            async def on_push(msg) -> None:  # type: ignore[no-untyped-def]
+                now = time.perf_counter()
+                arrived.setdefault((json.loads(msg.data).get("data") or {}).get("match_id", ""), now)
+
+            await nc.subscribe(f"{stack.namespace}.live.notifications.user.{officer}", cb=on_push)
+            await asyncio.Event().wait()
+
         async def receive() -> None:
+            if args.direct:
+                return await receive_direct()
             async for raw in ws:
                 now = time.perf_counter()
                 message = json.loads(raw)
@@ -152,6 +163,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="events per second offered")
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument(
+        "--direct",
+        action="store_true",
+        help="time the push on the live NATS subject instead of the GraphQL subscription",
+    )
     parser.add_argument(
         "--group-window",
         type=float,
