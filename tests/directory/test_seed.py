@@ -53,7 +53,11 @@ async def test_the_seed_loads_once_through_the_use_cases_and_a_second_load_chang
             "participants": len(json.loads((SEED / "people.json").read_text())["people"]),
         }
         assert {k: first[k] for k in expected} == expected
-        assert first["outbox"] == expected["organizations"]  # one OrganizationRegistered each
+        consortia = sum(
+            1 for o in json.loads((SEED / "organizations.json").read_text()) if o["kind"] == "consortium"
+        )
+        # One OrganizationRegistered each, and a ConsortiumCreated for each consortium.
+        assert first["outbox"] == expected["organizations"] + consortia
 
         lines: list[str] = []
         report = await load_seed(runtime.session_factory, progress=lines.append)

@@ -17,11 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.directory import knowledge, service
-from services.directory.models import Document, FinancingProgramme, Organization, Participant
+from services.directory.models import Document, FinancingProgramme, Organization, Participant, outbox
 from services.directory.reference import load_countries
 from services.directory.schemas import OrganizationIn
 from shared.db import unit_of_work
 from shared.errors import DomainError
+from shared.events.directory import ConsortiumCreated
+from shared.outbox import record
 
 log = logging.getLogger(__name__)
 SEED_DIR = Path(__file__).parent
@@ -91,6 +93,8 @@ async def load_seed(factory: async_sessionmaker[AsyncSession], progress: Progres
                         seed_key=row["id"],
                         figures=row["figures"],
                     )
+                    if org.kind == "consortium":
+                        await _announce_consortium(session, org)
                     known[row["id"]] = org.id
                     added += 1
                 except DomainError as exc:
@@ -141,6 +145,15 @@ async def _load(factory, report, progress, source, model, orgs, shape, add) -> N
                 added += 1
     report.added[label], report.skipped[label] = added, len(rows) - added
     progress(f"{label}: {len(rows)} read, {added} added")
+
+
+async def _announce_consortium(session: AsyncSession, org: Organization) -> None:
+    """A seeded consortium is announced as one created by hand is (consortia.service), with no manager:
+    nobody has claimed it yet."""
+    created = ConsortiumCreated(
+        consortium_id=org.id, name=org.name, country=org.country or "", manager_user_id=None
+    )
+    await record(session, outbox, created, subject=str(org.id))
 
 
 def _programme(row: dict[str, Any], orgs: dict[str, Any], _: int) -> dict[str, Any]:
