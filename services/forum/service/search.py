@@ -33,6 +33,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 RANK_WINDOW = 200
 SAMPLE = 2000
 PLANNER_SETTINGS = (
+    "jit",
     "max_parallel_workers_per_gather",
     "enable_seqscan",
     "enable_indexscan",
@@ -103,7 +104,8 @@ async def _plan_for(tsq, *, session: AsyncSession) -> None:  # type: ignore[no-u
         await session.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'posts'::regclass"))
     ).scalar()
     walk = hits / SAMPLE > math.sqrt(RANK_WINDOW / max(float(total or 0), 1.0))
-    settings = ["max_parallel_workers_per_gather = 0", "enable_seqscan = off"]
+    # JIT off: the disabled plan types add huge costs that would otherwise trigger a slow compilation.
+    settings = ["jit = off", "max_parallel_workers_per_gather = 0", "enable_seqscan = off"]
     settings += ["enable_bitmapscan = off", "enable_sort = off"] if walk else ["enable_indexscan = off"]
     for setting in settings:
         await session.execute(text(f"SET LOCAL {setting}"))
