@@ -15,19 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.directory import memberships
 from services.directory.models import Country, Organization, outbox
-from services.directory.organizations import profile, search_index
+from services.directory.organizations import profile, rules, search_index
 from services.directory.organizations.events import profile_event
-from services.directory.reference import REGIONS
-from services.directory.schemas import OrganizationIn, OrganizationPatch, ProfileFields
+from services.directory.schemas import OrganizationIn, OrganizationPatch
 from shared.auth import Principal, Role
 from shared.errors import DomainError, NotFound
 from shared.events.directory import OrganizationDeleted, OrganizationRegistered, OrganizationUpdated
 from shared.outbox import record
 from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 from shared.text import fold
-
-# Regional bodies, and regional business associations such as CASME, belong to no one country.
-COUNTRYLESS_KINDS = frozenset({"regional_body", "business_association"})
 
 
 async def register_organization(
@@ -39,7 +35,7 @@ async def register_organization(
     figures: dict[str, Any] | None = None,
 ) -> Organization:
     profile.check_length("name", data.name)
-    country = await _country(session, data.country, kind=data.kind.value)
+    country = await rules.country_of(session, data.country, kind=data.kind.value)
     name_key = fold(data.name)
     org = Organization(
         id=uuid.uuid4(),
@@ -59,9 +55,9 @@ async def register_organization(
         offers="",
         seeks="",
     )
-    await _apply(org, data, session=session)
-    await _refuse_duplicate(session, org)
-    _derive(org, country)
+    await rules.apply_fields(org, data, session=session)
+    await rules.refuse_duplicate(session, org)
+    rules.derive(org, country)
     session.add(org)
     await session.flush()
     await search_index.reindex(session, org)
@@ -81,10 +77,10 @@ async def update_organization(
         org.name, org.name_key = patch.name, fold(patch.name)
     if patch.country is not None:
         org.country = patch.country
-    country = await _country(session, org.country, kind=org.kind)
-    await _apply(org, patch, session=session)
-    await _refuse_duplicate(session, org)
-    _derive(org, country)
+    country = await rules.country_of(session, org.country, kind=org.kind)
+    await rules.apply_fields(org, patch, session=session)
+    await rules.refuse_duplicate(session, org)
+    rules.derive(org, country)
     org.updated_at = datetime.now(UTC)
     await session.flush()
     await search_index.reindex(session, org)
@@ -171,117 +167,3 @@ async def list_organizations(
 
 async def list_countries(*, session: AsyncSession) -> list[Country]:
     return list((await session.execute(select(Country).order_by(Country.iso2))).scalars())
-
-
-async def _country(session: AsyncSession, code: str | None, *, kind: str) -> Country | None:
-    if code is None:
-        if kind in COUNTRYLESS_KINDS:
-            return None
-        raise DomainError(
-            "unknown_country", "a country is required (ISO 3166 alpha-2)", details={"country": None}
-        )
-    country = await session.get(Country, code)
-    if country is None:
-        raise DomainError(
-            "unknown_country", f"{code} is not an ISO 3166 country code", details={"country": code}
-        )
-    return country
-
-
-async def _apply(org: Organization, data: ProfileFields, *, session: AsyncSession) -> None:
-    """Validate and copy the fields that were sent; nothing is written until every check passed."""
-    sent = data.model_fields_set
-    values: dict[str, Any] = {}
-    for field in (
-        "acronym",
-        "province",
-        "tax_id",
-        "description",
-        "description_en",
-        "offers",
-        "seeks",
-        "website",
-    ):
-        if field in sent:
-            value = getattr(data, field)
-            profile.check_length(field, value)
-            values[field] = value if value is not None or field not in _TEXTS else ""
-    if "sectors" in sent:
-        values["sectors"] = profile.check_sectors(data.sectors or [])
-    if "products" in sent:
-        products = []
-        for p in data.products or []:
-            profile.check_length("product.description_es", p.description_es)
-            profile.check_length("product.description_en", p.description_en)
-            products.append(
-                {
-                    "hs_code": profile.normalize_hs_code(p.hs_code),
-                    "description_es": p.description_es,
-                    "description_en": p.description_en,
-                }
-            )
-        values["products"] = products
-    if "target_markets" in sent:
-        values["target_markets"] = await _markets(session, data.target_markets or [])
-    if "certifications" in sent:
-        for c in data.certifications or []:
-            profile.check_length("certification", c)
-        values["certifications"] = list(dict.fromkeys(c for c in data.certifications or [] if c))
-    for field in ("value_chain_role", "export_status"):
-        if field in sent:
-            value = getattr(data, field)
-            values[field] = value.value if value is not None else None
-    for field in ("employees", "member_count", "founded_year"):
-        if field in sent:
-            values[field] = getattr(data, field)
-    if "languages" in sent:
-        values["languages"] = data.languages or []
-    for field, value in values.items():
-        setattr(org, field, value)
-    if org.tax_id is not None:
-        org.tax_id = org.tax_id.strip() or None
-
-
-_TEXTS = {"description", "description_en", "offers", "seeks"}
-
-
-async def _markets(session: AsyncSession, markets: list[str]) -> list[str]:
-    cleaned: list[str] = []
-    for raw in markets:
-        code = raw.strip()
-        if code.lower() in REGIONS:
-            cleaned.append(code.lower())
-        elif len(code) == 2 and await session.get(Country, code.upper()) is not None:
-            cleaned.append(code.upper())
-        else:
-            raise DomainError(
-                "unknown_market",
-                f"{raw!r} is neither an ISO 3166 country code nor a region code",
-                details={"market": raw},
-            )
-    return list(dict.fromkeys(cleaned))
-
-
-async def _refuse_duplicate(session: AsyncSession, org: Organization) -> None:
-    same_country = (
-        Organization.country.is_(None) if org.country is None else Organization.country == org.country
-    )
-    clash = and_(Organization.name_key == org.name_key, same_country)
-    if org.tax_id:
-        clash = or_(clash, Organization.tax_id == org.tax_id)
-    query = select(Organization.id).where(clash, Organization.id != org.id).limit(1)
-    with session.no_autoflush:
-        existing = (await session.execute(query)).scalar_one_or_none()
-    if existing is not None:
-        raise DomainError(
-            "duplicate_organization",
-            "an organization with this name in this country, or this tax id, is already registered",
-            details={"existing_id": str(existing)},
-        )
-
-
-def _derive(org: Organization, country: Country | None) -> None:
-    org.size_class = profile.size_class(org.employees)
-    org.completeness = profile.completeness(org)
-    names = (country.name_es, country.name_en) if country is not None else ()
-    org.search_text = profile.search_text(org, names)

@@ -15,9 +15,8 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.directory import service
 from services.directory.models import Country, Organization, outbox
-from services.directory.organizations import profile, search_index
+from services.directory.organizations import profile, rules, search_index
 from services.directory.organizations.events import profile_event
 from services.directory.schemas import OrganizationIn
 from shared.db import OUTBOX_PENDING
@@ -97,7 +96,7 @@ async def _chunk(
 async def _build(session: AsyncSession, data: OrganizationIn, countries: dict[str, Country]) -> Organization:
     profile.check_length("name", data.name)
     country = countries.get(data.country) if data.country else None
-    if country is None and (data.country or data.kind.value not in service.COUNTRYLESS_KINDS):
+    if country is None and (data.country or data.kind.value not in rules.COUNTRYLESS_KINDS):
         raise DomainError("unknown_country", f"{data.country} is not an ISO 3166 country code")
     # A plain record, not an ORM instance: the same rules apply (they only read and set attributes),
     # without the ORM's per-attribute bookkeeping, which dominated the bulk path's time.
@@ -112,8 +111,8 @@ async def _build(session: AsyncSession, data: OrganizationIn, countries: dict[st
         "updated_at": now,
     }
     org = SimpleNamespace(**(_BLANK | fields))
-    await service._apply(org, data, session=session)  # noqa: SLF001 - one rule set for both paths
-    service._derive(org, country)  # noqa: SLF001
+    await rules.apply_fields(org, data, session=session)  # type: ignore[arg-type]
+    rules.derive(org, country)  # type: ignore[arg-type]
     return org  # type: ignore[return-value]
 
 
