@@ -24,6 +24,12 @@ from shared.events.matching import MatchFound
 from tests.infra import eventually, free_port
 
 
+# Rendering and SMTP do not depend on the database; the queue itself runs on both in test_webhooks.py.
+@pytest.fixture
+def database_url(tmp_path):  # type: ignore[no-untyped-def]
+    return f"sqlite+aiosqlite:///{tmp_path / 'notifications.db'}"
+
+
 class Inbox:
     """An aiosmtpd handler: keeps what it accepts; can refuse the first messages with a 451."""
 

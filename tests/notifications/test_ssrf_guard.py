@@ -27,6 +27,11 @@ FORBIDDEN = [
     "http://[fd00::1]/",
 ]
 
+# The guard does not depend on the database.
+@pytest.fixture
+def database_url(tmp_path):  # type: ignore[no-untyped-def]
+    return f"sqlite+aiosqlite:///{tmp_path / 'notifications.db'}"
+
 
 @pytest.mark.parametrize("address", ["8.8.8.8", "200.9.0.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"])
 def test_public_addresses_pass(address):
