@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
 import shlex
 import sys
@@ -134,7 +135,7 @@ async def measure(stack: notifications_stack.Stack, args: argparse.Namespace) ->
         await asyncio.gather(*tasks)
         offered_for = time.perf_counter() - start
         deadline = time.monotonic() + 10
-        while len(arrived) < total and time.monotonic() < deadline:
+        while len(arrived) < total and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.05)
         receiver.cancel()
     await nc.close()
@@ -181,6 +182,7 @@ def main() -> None:
     print(
         f"machine: {platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
     )
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     ok = asyncio.run(run(args))
     raise SystemExit(0 if ok else 1)
 

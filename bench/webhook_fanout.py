@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import platform
 import shlex
 import sys
@@ -109,6 +110,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"command: {shlex.join([sys.executable.split('/')[-1], '-m', 'bench.webhook_fanout', *sys.argv[1:]])}")
     print(f"machine: {platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}")
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     raise SystemExit(0 if asyncio.run(run(args)) else 1)
 
 
