@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,10 @@ import pytest
 
 from shared.auth import TokenIssuer, generate_keypair
 from tests.infra import NatsServer, RedisServer, create_pg_database, drop_pg_database, unique_namespace
+
+# Cheap argon2id parameters for the suite only (services/directory/accounts/passwords.py); set before
+# any test module imports directory, and inherited by the processes the end-to-end tests start.
+os.environ.setdefault("CONSORCIA_ARGON2_PROFILE", "fast-insecure-tests")
 
 
 @dataclass(frozen=True)

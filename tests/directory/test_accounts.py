@@ -127,3 +127,14 @@ async def test_the_operator_command_makes_the_first_admin(directory, database_ur
     account = await sign_up(directory, "first@example.org")
     assert await grant("First@example.org", ["admin"], database_url=database_url) == ["admin", "member"]
     assert account["roles"] == ["member"]
+
+
+def test_outside_the_suite_passwords_use_argon2id_at_full_cost(monkeypatch):
+    from argon2 import Type
+
+    from services.directory.accounts.passwords import _make_hasher
+
+    monkeypatch.delenv("CONSORCIA_ARGON2_PROFILE", raising=False)
+    hasher = _make_hasher()
+    assert hasher.type is Type.ID and hasher.memory_cost == 65536 and hasher.time_cost >= 3
+    assert hasher.hash("correct horse battery").startswith("$argon2id$")

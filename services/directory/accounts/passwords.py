@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import secrets
 from functools import lru_cache
 
@@ -14,7 +15,20 @@ from shared.errors import DomainError
 
 MIN_LENGTH = 10
 MAX_LENGTH = 1024
-_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile defaults
+
+
+def _make_hasher() -> PasswordHasher:
+    """argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: 64 MiB, t=3, p=4).
+
+    The test suite alone sets CONSORCIA_ARGON2_PROFILE=fast-insecure-tests: hundreds of sign-ups
+    would otherwise cost minutes of CPU. Hashes made that way are upgraded at the next sign-in.
+    """
+    if os.environ.get("CONSORCIA_ARGON2_PROFILE") == "fast-insecure-tests":
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()
+
+
+_hasher = _make_hasher()
 
 
 def check_strength(password: str) -> None:
