@@ -13,7 +13,7 @@ from strawberry.fastapi import BaseContext
 
 from gateway.auth.identity import ANONYMOUS, Identity
 from gateway.auth.service import AuthService
-from gateway.clients import ServiceClients
+from gateway.clients import ServiceClients, ServiceError
 from gateway.forum.loaders import ForumLoaders
 
 
@@ -32,6 +32,14 @@ class Context(BaseContext):
         self.sectors: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_sectors)
 
     async def _load_organizations(self, ids: list[str]) -> list[dict[str, Any] | None]:
+        if len(ids) == 1:
+            # One organization (its own page): directory's GET costs it a third less than the batch.
+            try:
+                return [await self.clients.directory.get(f"/organizations/{ids[0]}")]
+            except ServiceError as exc:
+                if exc.status == 404:
+                    return [None]
+                raise
         rows = await self.clients.directory.post("/organizations/batch", json={"ids": list(ids)})
         by_id = {row["id"]: row for row in rows}
         return [by_id.get(i) for i in ids]
