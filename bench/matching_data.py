@@ -77,8 +77,10 @@ def _org(rng: random.Random, name: str, family: str, lines: list[tuple[str, str,
 
 
 def planted(seed: int = 2015, groups: int = 24, competitors: float = 0.5, outliers: int = 40,
-            off_sector: int = 40) -> Population:
+            off_sector: int = 40, markets: int = len(MARKETS), countries: int = len(COUNTRIES)) -> Population:
+    """``markets``/``countries`` narrow the choice: fewer means groups share more and separate less."""
     rng = random.Random(seed)
+    market_pool, country_pool = MARKETS[:markets], COUNTRIES[:countries]
     pop = Population([])
     families = sorted(LINES)
     used_markets: set[tuple[str, ...]] = set()
@@ -87,16 +89,16 @@ def planted(seed: int = 2015, groups: int = 24, competitors: float = 0.5, outlie
         catalogue = [(s, c, d) for s, items in LINES[family].items() for c, d in items]
         size_n = rng.randint(7, 10)
         lines = rng.sample(catalogue, min(size_n, len(catalogue)))
-        while True:
-            markets = tuple(sorted(rng.sample(MARKETS, 3)))
-            if markets not in used_markets:
-                used_markets.add(markets)
+        for _ in range(100):  # a market triple of its own when there are enough
+            chosen = tuple(sorted(rng.sample(market_pool, 3)))
+            if chosen not in used_markets:
                 break
-        country, size, center = rng.choice(COUNTRIES), rng.choice(SIZES[:3]), rng.randint(35, 90)
+        used_markets.add(chosen)
+        country, size, center = rng.choice(country_pool), rng.choice(SIZES[:3]), rng.randint(35, 90)
         members = []
         for i, line in enumerate(lines):
             others = [lines[(i + k) % len(lines)][2] for k in (1, 2)]
-            p = _org(rng, f"G{g:02d}-{i} {line[2]}", family, [line], country, list(markets), size,
+            p = _org(rng, f"G{g:02d}-{i} {line[2]}", family, [line], country, list(chosen), size,
                      center + rng.randint(-4, 4), others)
             pop.profiles.append(p)
             pop.group_of[p.id] = g
@@ -104,7 +106,7 @@ def planted(seed: int = 2015, groups: int = 24, competitors: float = 0.5, outlie
         for p, line in members:
             if rng.random() < competitors:  # same heading, same markets, otherwise unlike the group
                 rival = _org(rng, f"Rival of {p.name}", family, [(line[0], line[1][:4] + "90", line[2])],
-                             rng.choice(COUNTRIES), list(markets[:2]), rng.choice(SIZES), rng.randint(10, 100), [])
+                             rng.choice(country_pool), list(chosen[:2]), rng.choice(SIZES), rng.randint(10, 100), [])
                 pop.profiles.append(rival)
                 pop.competitors.add(frozenset((p.id, rival.id)))
     for i in range(outliers):

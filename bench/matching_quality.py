@@ -27,8 +27,23 @@ def adjusted_rand_index(truth: list[int], found: list[int]) -> float:
     return 1.0 if maximum == expected else (sum_cells - expected) / (maximum - expected)
 
 
-def main(seed: int = 2015) -> dict[str, float]:
-    pop = planted(seed)
+SCENARIOS = {
+    "spread": {},  # groups spread over 16 destination markets and 16 countries
+    "crowded": {"markets": 8, "countries": 4},  # groups share markets and countries much more
+}
+
+
+def main(seed: int = 2015) -> dict[str, dict[str, float]]:
+    figures = {}
+    for name, options in SCENARIOS.items():
+        print(f"--- scenario {name} {options or ''}")
+        figures[name] = run(seed, **options)
+    print("command: .venv/bin/python -m bench.matching_quality")
+    return figures
+
+
+def run(seed: int, **options: int) -> dict[str, float]:
+    pop = planted(seed, **options)
     index = CandidateIndex()
     for p in pop.profiles:
         index.put(p)
@@ -57,7 +72,6 @@ def main(seed: int = 2015) -> dict[str, float]:
     print(f"direct competitors in any top 10: {competitors_in_top10}   (target 0)")
     print(f"formation adjusted Rand index:    {ari:.3f}   (target >= 0.8; {len(result.groups)} groups, "
           f"{len(result.unassigned)} unassigned, {elapsed * 1000:.0f} ms)")
-    print("command: .venv/bin/python -m bench.matching_quality")
     return figures
 
 
