@@ -75,6 +75,14 @@ class RefreshTokens:
             await pipe.execute()
         return f"{family}.{secret}"
 
+    async def owner(self, token: str) -> uuid.UUID:
+        """Whose family this token names (without spending it); ``invalid_refresh_token`` if none."""
+        family, _ = _split(token)
+        user = await self.redis.hget(self._family(family), "user")
+        if user is None:
+            raise DomainError("invalid_refresh_token", "the refresh token is unknown, expired or revoked")
+        return uuid.UUID(user.decode() if isinstance(user, bytes) else user)
+
     async def rotate(self, token: str) -> Rotation:
         family, secret = _split(token)
         new_secret = secrets.token_urlsafe(32)

@@ -99,18 +99,20 @@ class AuthService:
         return await self._session(account)
 
     async def refresh(self, refresh_token: str) -> Tokens:
-        rotation = await self.refresh_tokens.rotate(refresh_token)
-        # Roles may have changed since sign-in: read the account afresh with a one-minute token.
-        probe = self._issuer().access_token(Principal(user_id=rotation.user_id), ttl=timedelta(minutes=1))
+        # Roles may have changed since sign-in: read the account afresh (with a one-minute token)
+        # *before* spending the refresh token, so a directory outage does not cost the session.
+        owner = await self.refresh_tokens.owner(refresh_token)
+        probe = self._issuer().access_token(Principal(user_id=owner), ttl=timedelta(minutes=1))
         try:
             account = await call_service(
                 self.directory.get("/accounts/me", headers={"Authorization": f"Bearer {probe}"})
             )
         except DomainError as exc:
             if exc.code in ("user_not_found", "unauthenticated"):
-                await self.refresh_tokens.revoke(rotation.token)
+                await self.refresh_tokens.revoke(refresh_token)
                 raise DomainError("invalid_refresh_token", "this account no longer exists") from None
             raise
+        rotation = await self.refresh_tokens.rotate(refresh_token)
         return Tokens(self._access(account), self.access_ttl_s, account, refresh_token=rotation.token)
 
     async def sign_out(self, refresh_token: str | None, identity: Identity) -> bool:

@@ -6,14 +6,20 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import httpx
 import pytest
+import redis.asyncio as aioredis
 from sqlalchemy import select
 
+from gateway.auth.wiring import build_auth
+from gateway.clients import ServiceClients
+from gateway.config import GatewaySettings
 from services.directory.accounts.models import User
 from services.directory.accounts.recovery import request_password_reset
 from services.directory.accounts.service import grant_roles
 from shared.auth import Principal, TokenIssuer, TokenVerifier, generate_keypair
 from tests.gateway.auth_system import GraphQL, directory_and_gateway
+from tests.infra import free_port
 
 SESSION = "... on AuthPayload { accessToken refreshToken expiresIn viewer { id email roles } }"
 FAILURE = "... on Error { __typename code message }"
@@ -182,9 +188,13 @@ async def test_agency_officers_create_api_keys_that_exchange_for_access_tokens(a
     exchanged = (await api(exchange, k=created["secret"]))["exchangeApiKey"]
     assert exchanged["viewer"]["id"] == officer["viewer"]["id"]
     assert (await api(ME, token=exchanged["accessToken"]))["me"]["id"] == officer["viewer"]["id"]
-    api_key_me = await api.client.post("/graphql", json={"query": ME}, headers={"X-Api-Key": created["secret"]})
+    api_key_me = await api.client.post(
+        "/graphql", json={"query": ME}, headers={"X-Api-Key": created["secret"]}
+    )
     assert api_key_me.json()["data"]["me"]["id"] == officer["viewer"]["id"]
-    wrong_key = await api.client.post("/graphql", json={"query": ME}, headers={"X-Api-Key": "csk_not-a-key-at-all"})
+    wrong_key = await api.client.post(
+        "/graphql", json={"query": ME}, headers={"X-Api-Key": "csk_not-a-key-at-all"}
+    )
     assert wrong_key.json()["data"]["me"] is None
     revoke = "mutation($id: ID!) { revokeApiKey(id: $id) { ... on ApiKey { revokedAt } " + FAILURE + " } }"
     assert (await api(revoke, token=officer["accessToken"], id=created["apiKey"]["id"]))["revokeApiKey"][
@@ -211,3 +221,23 @@ async def test_repeated_wrong_passwords_lock_the_address_for_a_while(
         assert (await api(SIGN_IN, e="other@example.org", p=PASSWORD))["signIn"]["viewer"]["id"] == other[
             "viewer"
         ]["id"]
+
+
+async def test_a_refresh_while_directory_is_down_does_not_spend_the_token(
+    redis_server, namespace, signing_keys
+):
+    # A gateway whose directory is unreachable: the refresh fails, and the same token still works later.
+    settings = GatewaySettings(
+        redis_url=redis_server.url,
+        namespace=namespace,
+        jwt_private_key=signing_keys.private,
+        directory_url=f"http://127.0.0.1:{free_port()}",
+        service_timeout_s=0.5,
+    )
+    redis = aioredis.from_url(settings.redis_url)
+    auth = build_auth(settings, ServiceClients(settings), redis, None)
+    token = await auth.refresh_tokens.issue(uuid.uuid4())
+    with pytest.raises(httpx.HTTPError):
+        await auth.refresh(token)
+    assert (await auth.refresh_tokens.rotate(token)).token != token
+    await redis.aclose()
