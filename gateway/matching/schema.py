@@ -33,7 +33,9 @@ class MatchingQuery:
         self, info: strawberry.Info, organization_id: strawberry.ID, type: MatchType | None = None,
         min_score: float = 0.0, first: int = 20, after: str | None = None,
     ) -> Connection[Match]:
-        params = {"type": type.value if type else None, "min_score": min_score, "limit": first, "cursor": after}
+        limit = max(1, min(first, 200))  # the service's page limit
+        params = {"type": type.value if type else None, "min_score": min(max(min_score, 0.0), 1.0), "limit": limit,
+                  "cursor": after}
         page = await info.context.clients.matching.get(
             f"/organizations/{organization_id}/matches", params={k: v for k, v in params.items() if v is not None}
         )
