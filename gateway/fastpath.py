@@ -29,7 +29,7 @@ from strawberry.types.graphql import OperationType
 from gateway.config import GatewaySettings
 from gateway.lean import LeanExecutor, Unsupported
 from gateway.limits.errors import classify
-from gateway.limits.rate import RateLimited, RateLimiter, caller_of, rate_limited_response
+from gateway.limits.rate import RATE_COUNTED, RateLimited, RateLimiter, caller_of, rate_limited_response
 
 MAX_BODY = 1_000_000  # bytes; a query this large is refused by the token limit anyway
 ASGIApp = Callable[..., Awaitable[None]]
@@ -91,6 +91,8 @@ class GraphQLFastPath:
                 await limiter.check(limiter.bucket_for(*caller_of(request.headers, request.client)))
             except RateLimited as exc:
                 return await rate_limited_response(exc)(scope, _replay(b""), send)
+            # Counted once: if this request is handed to the full stack, its dependency skips it.
+            scope.setdefault("state", {})[RATE_COUNTED] = True
         context = await (self.context_getter(request) if self.getter_takes_connection else self.context_getter())
         sub_response, tasks = Response(), BackgroundTasks()
         # What strawberry's view gives every context, so resolvers see no difference.

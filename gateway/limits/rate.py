@@ -54,6 +54,10 @@ return 0
 """
 
 
+# Set in the ASGI scope's state once a request has been counted (gateway/fastpath.py).
+RATE_COUNTED = "consorcia_rate_counted"
+
+
 class RateLimited(Exception):
     def __init__(self, retry_after_s: float, scope: str) -> None:
         super().__init__(f"rate limited ({scope}); retry after {retry_after_s:.1f}s")
@@ -140,7 +144,7 @@ async def rate_limit(connection: HTTPConnection) -> None:
     A WebSocket handshake costs one request of its IP's budget (its token comes later, at init).
     """
     limiter: RateLimiter | None = connection.app.state.rate_limiter
-    if limiter is None:
+    if limiter is None or connection.scope.get("state", {}).get(RATE_COUNTED):
         return
     bearer, api_key, ip = caller_of(connection.headers, connection.client)
     if connection.scope["type"] == "http":

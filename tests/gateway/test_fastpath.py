@@ -70,3 +70,12 @@ async def test_get_requests_are_rate_limited_too(make_settings):
         second = await client.get("/graphql", params={"query": "{ hello }"})
     assert first.status_code == 200
     assert second.status_code == 429 and second.json()["errors"][0]["extensions"]["code"] == "rate_limited"
+
+
+async def test_a_request_handed_to_the_full_stack_is_counted_once(make_settings):
+    settings = make_settings(rate_limit_ip_per_minute=60, rate_limit_burst=2)
+    async with gateway_client(settings, probe_schema(settings)) as client:
+        handed_over = await client.post("/graphql", json={"query": "query A { hello }", "operationName": "B"})
+        plain = await client.post("/graphql", json={"query": "{ hello }"})
+    assert handed_over.status_code == 400  # strawberry's answer: counted by the lean path only
+    assert plain.status_code == 200
