@@ -8,6 +8,7 @@ right after each commit that carried events, and on a slow tick to catch rows a 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from datetime import UTC, datetime, timedelta
@@ -105,6 +106,10 @@ class OutboxRelay:
         self._failing_since: float | None = None
         self._last_report = 0.0
         self._failed_cycles = 0
+        # SQLite: rows JetStream acknowledged whose `published_at` is still to be written. Marking runs
+        # beside publishing, so the next batch never waits for the one write lock behind requests.
+        self._unmarked: set[int] = set()
+        self._marker: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -116,7 +121,8 @@ class OutboxRelay:
     async def run(self) -> None:
         while not self._stopping:
             try:
-                while not self._stopping and await self.publish_batch() >= self._settings.outbox_batch:
+                batch = self._settings.outbox_batch
+                while not self._stopping and await self.publish_batch(defer_marks=self._sqlite) >= batch:
                     pass
                 await self._cleanup()
             except Exception as exc:  # a broker or database hiccup: keep the rows, try again on the next tick
@@ -126,18 +132,26 @@ class OutboxRelay:
             except TimeoutError:
                 pass
             self._wakeup.clear()
+        if self._marker is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._marker, 5)
 
-    async def publish_batch(self) -> int:
-        """Publish one batch of unsent rows; returns how many were acknowledged by JetStream."""
+    async def publish_batch(self, *, defer_marks: bool = False) -> int:
+        """Publish one batch of unsent rows; returns how many were acknowledged by JetStream.
+
+        With ``defer_marks`` (SQLite) the rows are marked sent by a task beside the relay, soon after.
+        """
         t = self._table
+        if defer_marks and len(self._unmarked) >= 4 * self._settings.outbox_batch and self._marker:
+            await asyncio.wait({self._marker}, timeout=self._timeout)  # marking fell behind: let it catch up
         async with self._factory() as session:
             query = select(t.c.seq, t.c.event_id, t.c.subject, t.c.payload).where(t.c.published_at.is_(None))
             # Two replicas on PostgreSQL claim disjoint rows; SQLite has one writer, and Nats-Msg-Id
             # dedupe covers the overlap of two processes sharing a file.
-            query = (
-                query.order_by(t.c.seq).limit(self._settings.outbox_batch).with_for_update(skip_locked=True)
-            )
-            rows = (await session.execute(query)).all()
+            limit = self._settings.outbox_batch + len(self._unmarked)
+            query = query.order_by(t.c.seq).limit(limit).with_for_update(skip_locked=True)
+            rows = [r for r in (await session.execute(query)).all() if r.seq not in self._unmarked]
+            rows = rows[: self._settings.outbox_batch]
             if not rows:
                 self._report(acked=0, failed={})
                 return 0
@@ -145,7 +159,11 @@ class OutboxRelay:
                 await session.rollback()  # don't hold a read snapshot across network I/O
             acked, failed = await self._publish(rows)
             now = datetime.now(UTC)
-            if acked:
+            if acked and defer_marks:
+                self._unmarked.update(acked)
+                if self._marker is None or self._marker.done():
+                    self._marker = asyncio.create_task(self._mark_published())
+            elif acked:
                 await session.execute(update(t).where(t.c.seq.in_(acked)).values(published_at=now))
             if failed:
                 reason = next(iter(failed.values()))[:2000]
@@ -158,6 +176,21 @@ class OutboxRelay:
         metrics.OUTBOX_PUBLISHED.labels(self._service).inc(len(acked))
         self._report(acked=len(acked), failed=failed)
         return len(acked)
+
+    async def _mark_published(self) -> None:
+        t = self._table
+        while self._unmarked:
+            seqs = sorted(self._unmarked)[:5000]
+            try:
+                async with self._factory() as session:
+                    now = datetime.now(UTC)
+                    await session.execute(update(t).where(t.c.seq.in_(seqs)).values(published_at=now))
+                    await session.commit()
+            except Exception as exc:  # published already: marking again later is all that is needed
+                self._report(acked=0, failed={0: repr(exc)}, exc=exc)
+                await asyncio.sleep(self._settings.outbox_poll_interval_s)
+                continue
+            self._unmarked.difference_update(seqs)
 
     def _report(self, *, acked: int, failed: dict[int, str], exc: Exception | None = None) -> None:
         now = time.monotonic()
