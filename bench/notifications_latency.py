@@ -110,6 +110,7 @@ async def measure(stack: notifications_stack.Stack, args: argparse.Namespace) ->
                 headers={"Nats-Msg-Id": envelope.id},
             )
 
+        cpu_before = {n: notifications_stack.cpu_seconds(p) for n, p in stack.procs.items()}
         total = args.warmup + int(args.rate * args.seconds)
         interval = 1.0 / args.rate
         start = time.perf_counter()
@@ -138,6 +139,7 @@ async def measure(stack: notifications_stack.Stack, args: argparse.Namespace) ->
         while len(arrived) < total and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.05)
         receiver.cancel()
+        cpu = {n: notifications_stack.cpu_seconds(p) - cpu_before[n] for n, p in stack.procs.items()}
     await nc.close()
 
     measured = [(arrived[m] - sent[m]) * 1000 for m in sent if m in arrived and m not in warm_ids]
@@ -152,6 +154,8 @@ async def measure(stack: notifications_stack.Stack, args: argparse.Namespace) ->
         f"  latency  p50 {pct(measured, 50):6.1f} ms   p95 {pct(measured, 95):6.1f} ms   "
         f"p99 {pct(measured, 99):6.1f} ms   max {max(measured, default=float('nan')):6.1f} ms"
     )
+    per_event = ", ".join(f"{n} {cpu[n] * 1000 / total:.2f} ms" for n in cpu)
+    print(f"  CPU per event (process time, independent of load): {per_event}")
     ok = missing == 0 and pct(measured, 99) <= 100
     print(f"  target p99 <= 100 ms at 200/s: {'met' if ok else 'NOT met'}")
     return ok

@@ -114,6 +114,12 @@ def _wait(stack: Stack, name: str, path: str, timeout: float = 60.0) -> None:
     raise TimeoutError(f"{name} not ready after {timeout}s:\n{stack.log_tail(name)}")
 
 
+def cpu_seconds(proc: subprocess.Popen[bytes]) -> float:
+    """User + system CPU time of a process so far (Linux /proc), independent of the machine's load."""
+    fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")

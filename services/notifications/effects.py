@@ -35,6 +35,10 @@ class Effects:
     forget_subscriptions: bool = False
 
 
+def _forget_effects(sync_session) -> None:  # type: ignore[no-untyped-def]
+    sync_session.info.pop(_KEY, None)
+
+
 @dataclass(frozen=True)
 class StandingSubscription:
     user_id: uuid.UUID
@@ -58,6 +62,11 @@ class Hub:
 
     async def attach(self, runtime: ServiceRuntime) -> None:
         self.runtime = runtime
+        # Once on the session class, not per session: registering listeners costs more than a commit.
+        assert runtime.session_factory is not None
+        session_class = runtime.session_factory.kw["sync_session_class"]
+        event.listen(session_class, "after_commit", self._after_commit)
+        event.listen(session_class, "after_rollback", _forget_effects)
 
     @property
     def redis(self):  # type: ignore[no-untyped-def]
@@ -119,8 +128,6 @@ class Hub:
         found = session.info.get(_KEY)
         if found is None:
             found = session.info[_KEY] = Effects()
-            event.listen(session.sync_session, "after_commit", self._after_commit)
-            event.listen(session.sync_session, "after_rollback", lambda s: s.info.pop(_KEY, None))
         return found
 
     def _after_commit(self, sync_session) -> None:  # type: ignore[no-untyped-def]
