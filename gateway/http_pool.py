@@ -161,7 +161,10 @@ class PooledHTTP:
             body = orjson.dumps(json, option=orjson.OPT_NON_STR_KEYS)
             if not any(k.lower() == "content-type" for k in (headers or {})):
                 lines.append("Content-Type: application/json\r\n")
-        target = quote(self.prefix + path, safe=SAFE_PATH) + _query(params)
+        path_only, mark, query = path.partition("?")  # a query string may come in the path, as with httpx
+        target = quote(self.prefix + path_only, safe=SAFE_PATH) + (mark + query if mark else "")
+        if encoded := _query(params):
+            target += ("&" if mark else "?") + encoded[1:]
         head = f"{method} {target} HTTP/1.1\r\n{self._host_header}Content-Length: {len(body)}\r\n{''.join(lines)}\r\n"
         data = head.encode("latin-1") + body
         async with self._slots:

@@ -53,7 +53,7 @@ async def test_requests_reuse_one_kept_alive_connection_and_encode_what_they_sen
             "POST", "/echo/a b", json={"ids": ["x"]}, params={"kind": ["sme", "agency"], "first": 2, "none": None},
             headers={"Authorization": "Bearer t"},
         )
-        second = await http.request("GET", "/echo/again")
+        second = await http.request("GET", "/echo/again?lang=es", params={"q": "café & té"})
         assert len(http._idle) == 1  # one connection served both, and waits for the next
         await http.aclose()
     assert first.status_code == 200 and first.json() == {
@@ -61,6 +61,7 @@ async def test_requests_reuse_one_kept_alive_connection_and_encode_what_they_sen
         "auth": "Bearer t", "body": '{"ids":["x"]}',
     }
     assert second.json()["path"] == "/echo/again"
+    assert second.json()["query"] == [["lang", "es"], ["q", "café & té"]]
 
 
 async def test_a_chunked_answer_is_read_whole():
