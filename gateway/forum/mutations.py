@@ -29,6 +29,7 @@ from gateway.forum.results import (
     WatchResult,
     WatchSuccess,
     forum_error,
+    path_id,
 )
 from gateway.forum.schema import profile_of
 from gateway.forum.types import AdvisoryRequest, FlagReason, Post, Thread, WatchLevel
@@ -58,7 +59,7 @@ class ForumMutation:
             body["advisory"] = {"topic": input.advisory.topic, "country": input.advisory.country}
         forum = info.context.clients.forum
         return await _call(
-            lambda: forum.post(f"/spaces/{input.space_id}/threads", json=body),
+            lambda: forum.post(f"/spaces/{path_id(input.space_id, 'space')}/threads", json=body),
             lambda r: CreateThreadSuccess(thread=Thread.from_row(r["thread"]), post=Post.from_row(r["post"])),
         )
 
@@ -70,19 +71,22 @@ class ForumMutation:
             "quote_post_id": input.quote_post_id,
         }
         forum = info.context.clients.forum
-        return await _call(lambda: forum.post(f"/threads/{input.thread_id}/posts", json=body), _post(info))
+        return await _call(
+            lambda: forum.post(f"/threads/{path_id(input.thread_id, 'thread')}/posts", json=body), _post(info)
+        )
 
     @strawberry.mutation(description="Edit a post; the old text goes to its history.")
     async def edit_post(self, info: strawberry.Info, post_id: strawberry.ID, body: str) -> PostResult:
         forum = info.context.clients.forum
         return await _call(
-            lambda: forum.request("PATCH", f"/posts/{post_id}", json={"body": body}), _post(info)
+            lambda: forum.request("PATCH", f"/posts/{path_id(post_id, 'post')}", json={"body": body}),
+            _post(info),
         )
 
     @strawberry.mutation(description="Delete a post (soft: it stays as a deleted placeholder).")
     async def delete_post(self, info: strawberry.Info, post_id: strawberry.ID) -> PostResult:
         forum = info.context.clients.forum
-        return await _call(lambda: forum.request("DELETE", f"/posts/{post_id}"), _post(info))
+        return await _call(lambda: forum.request("DELETE", f"/posts/{path_id(post_id, 'post')}"), _post(info))
 
     @strawberry.mutation(description="Add (or take back, add: false) a reaction: 👍 ❤️ 🎉 💡 🙏 👀.")
     async def react_to_post(
@@ -90,7 +94,10 @@ class ForumMutation:
     ) -> PostResult:
         forum = info.context.clients.forum
         return await _call(
-            lambda: forum.post(f"/posts/{post_id}/reactions", json={"emoji": emoji, "add": add}), _post(info)
+            lambda: forum.post(
+                f"/posts/{path_id(post_id, 'post')}/reactions", json={"emoji": emoji, "add": add}
+            ),
+            _post(info),
         )
 
     @strawberry.mutation(description="Flag a post for moderators; enough flags hide it pending review.")
@@ -99,19 +106,21 @@ class ForumMutation:
     ) -> PostResult:
         forum = info.context.clients.forum
         return await _call(
-            lambda: forum.post(f"/posts/{post_id}/flags", json={"reason": reason.value, "note": note}),
+            lambda: forum.post(
+                f"/posts/{path_id(post_id, 'post')}/flags", json={"reason": reason.value, "note": note}
+            ),
             _post(info),
         )
 
     @strawberry.mutation(description="Hide a post (moderators).")
     async def hide_post(self, info: strawberry.Info, post_id: strawberry.ID) -> PostResult:
         forum = info.context.clients.forum
-        return await _call(lambda: forum.post(f"/posts/{post_id}/hide"), _post(info))
+        return await _call(lambda: forum.post(f"/posts/{path_id(post_id, 'post')}/hide"), _post(info))
 
     @strawberry.mutation(description="Show a hidden post again and dismiss its flags (moderators).")
     async def restore_post(self, info: strawberry.Info, post_id: strawberry.ID) -> PostResult:
         forum = info.context.clients.forum
-        return await _call(lambda: forum.post(f"/posts/{post_id}/restore"), _post(info))
+        return await _call(lambda: forum.post(f"/posts/{path_id(post_id, 'post')}/restore"), _post(info))
 
     @strawberry.mutation(description="Pin or lock a thread (moderators).")
     async def set_thread_state(
@@ -124,7 +133,7 @@ class ForumMutation:
         forum = info.context.clients.forum
         return await _call(
             lambda: forum.request(
-                "PATCH", f"/threads/{thread_id}", json={"pinned": pinned, "locked": locked}
+                "PATCH", f"/threads/{path_id(thread_id, 'thread')}", json={"pinned": pinned, "locked": locked}
             ),
             lambda r: ThreadSuccess(thread=Thread.from_row(r)),
         )
@@ -135,7 +144,9 @@ class ForumMutation:
     ) -> WatchResult:
         forum = info.context.clients.forum
         return await _call(
-            lambda: forum.request("PUT", f"/threads/{thread_id}/watch", json={"level": level.value}),
+            lambda: forum.request(
+                "PUT", f"/threads/{path_id(thread_id, 'thread')}/watch", json={"level": level.value}
+            ),
             lambda r: WatchSuccess(target_id=r["target_id"], level=WatchLevel(r["level"])),
         )
 
@@ -145,7 +156,9 @@ class ForumMutation:
     ) -> WatchResult:
         forum = info.context.clients.forum
         return await _call(
-            lambda: forum.request("PUT", f"/spaces/{space_id}/watch", json={"level": level.value}),
+            lambda: forum.request(
+                "PUT", f"/spaces/{path_id(space_id, 'space')}/watch", json={"level": level.value}
+            ),
             lambda r: WatchSuccess(target_id=r["target_id"], level=WatchLevel(r["level"])),
         )
 
@@ -155,7 +168,7 @@ class ForumMutation:
     ) -> MarkThreadReadResult:
         forum = info.context.clients.forum
         return await _call(
-            lambda: forum.post(f"/threads/{thread_id}/read", json={"up_to": up_to}),
+            lambda: forum.post(f"/threads/{path_id(thread_id, 'thread')}/read", json={"up_to": up_to}),
             lambda r: ThreadReadSuccess(
                 thread_id=r["thread_id"],
                 last_read_number=r["last_read_number"],
@@ -188,7 +201,7 @@ class ForumMutation:
     ) -> AdvisoryResult:
         forum = info.context.clients.forum
         return await _call(
-            lambda: forum.post(f"/advisory/requests/{request_id}/claim"),
+            lambda: forum.post(f"/advisory/requests/{path_id(request_id, 'advisory')}/claim"),
             lambda r: AdvisorySuccess(advisory=AdvisoryRequest.from_row(r)),
         )
 
@@ -198,7 +211,9 @@ class ForumMutation:
     ) -> AnswerAdvisoryResult:
         forum = info.context.clients.forum
         return await _call(
-            lambda: forum.post(f"/advisory/requests/{request_id}/answers", json={"body": body}),
+            lambda: forum.post(
+                f"/advisory/requests/{path_id(request_id, 'advisory')}/answers", json={"body": body}
+            ),
             lambda r: AnswerAdvisorySuccess(
                 advisory=AdvisoryRequest.from_row(r["advisory"]), post=Post.from_row(r["post"])
             ),
@@ -210,6 +225,8 @@ class ForumMutation:
     ) -> AdvisoryResult:
         forum = info.context.clients.forum
         return await _call(
-            lambda: forum.post(f"/advisory/requests/{request_id}/accept", json={"post_id": post_id}),
+            lambda: forum.post(
+                f"/advisory/requests/{path_id(request_id, 'advisory')}/accept", json={"post_id": post_id}
+            ),
             lambda r: AdvisorySuccess(advisory=AdvisoryRequest.from_row(r)),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Annotated
 
@@ -22,6 +23,16 @@ from gateway.forum.types import AdvisoryRequest, Post, Thread, WatchLevel
 @strawberry.type(description="Too many posts too soon: new accounts have an hourly quota.")
 class PostingLimitError(Error):
     pass
+
+
+def path_id(value: object, what: str) -> str:
+    """An id as it may appear in a forum URL: a UUID, or the thing is unknown (never a path of its own)."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise ServiceError(
+            404, f"{what}_not_found", f"{what} {value} does not exist", {"id": str(value)}
+        ) from None
 
 
 def forum_error(exc: ServiceError):  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from gateway.forum.results import (
     ModerationItem,
     ThreadLookup,
     forum_error,
+    path_id,
 )
 from gateway.forum.types import AdvisoryRequest, AdvisoryScope, AdvisoryStatus, Post, Space, SpaceKind, Thread
 from gateway.pagination import Connection
@@ -61,7 +62,9 @@ class ForumQuery:
     @strawberry.field(description="A thread, or why it cannot be read.")
     async def thread(self, info: strawberry.Info, id: strawberry.ID) -> ThreadLookup:
         try:
-            page = await info.context.clients.forum.get(f"/threads/{id}", params={"limit": 50})
+            page = await info.context.clients.forum.get(
+                f"/threads/{path_id(id, 'thread')}", params={"limit": 50}
+            )
         except ServiceError as exc:
             return forum_error(exc)
         for row in page["items"]:

@@ -95,6 +95,9 @@ async def test_a_consortium_manager_discusses_privately_and_gets_advice(system, 
         )["createThread"]
         assert opened["__typename"] == "CreateThreadSuccess", opened
         private_thread = opened["thread"]["id"]
+        unknown = (await gql(THREAD, outsider, id="../advisory/topics"))["thread"]
+        assert unknown == {"__typename": "NotFoundError", "code": "thread_not_found"}
+        assert (await gql('query { post(id: "nope") { id } }'))["post"] is None
         refused = (await gql(THREAD, outsider, id=private_thread))["thread"]
         assert refused == {"__typename": "PermissionError", "code": "forbidden"}
         refused = (await gql(CREATE_POST, outsider, input={"threadId": private_thread, "body": "hola"}))[
