@@ -114,7 +114,7 @@ async def httpx_rate(method: str, url: str, seconds: int, connections: int, body
         return done / (time.perf_counter() - started)
 
 
-async def constant_rate(url: str, body: dict, rate: int, seconds: int) -> tuple[list[float], int]:
+async def constant_rate(url: str, body: dict | None, rate: int, seconds: int) -> tuple[list[float], int]:
     """Latencies (s) of requests sent on a fixed schedule, measured from their scheduled start.
 
     The client is the gateway's own pooled HTTP/1.1 client (gateway/http_pool.py): a load generator
@@ -129,8 +129,11 @@ async def constant_rate(url: str, body: dict, rate: int, seconds: int) -> tuple[
     async def one(scheduled: float) -> None:
         nonlocal errors
         try:
-            reply = await http.request("POST", target.path, json=body)
-            if reply.status_code != 200 or "errors" in reply.json():
+            if body is None:  # a REST read
+                reply = await http.request("GET", target.path + (f"?{target.query}" if target.query else ""))
+            else:
+                reply = await http.request("POST", target.path, json=body)
+            if reply.status_code != 200 or (body is not None and "errors" in reply.json()):
                 raise RuntimeError(f"{reply.status_code} {reply.content[:200]!r}")
             latencies.append(time.perf_counter() - scheduled)
         except Exception:  # noqa: BLE001 - counted, the run goes on
@@ -250,6 +253,14 @@ def main() -> None:
             f"{'PASS' if p99 <= 50 else 'FAIL'}"
         )
         print(f"   {page_cpu}")
+        # The floor under C: the same page straight from directory at the same rate.
+        floor, floor_errors = asyncio.run(
+            constant_rate(f"{directory_url}/organizations?country=MX&limit=20", None, args.rate, args.seconds)
+        )
+        print(
+            f"C0 the same page from directory's REST directly at {args.rate} req/s ({floor_errors} errors): "
+            f"p50 {percentile(floor, 50) * 1000:.1f} ms, p99 {percentile(floor, 99) * 1000:.1f} ms"
+        )
         with open("/proc/loadavg") as f:
             print(f"load average during the run (other work on this machine): {f.read().split()[0]}")
         print(
