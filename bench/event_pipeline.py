@@ -171,7 +171,9 @@ async def main(args: argparse.Namespace) -> int:
         f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, Python {platform.python_version()}"
     )
     with tempfile.TemporaryDirectory(prefix="consorcia-bench-") as tmp:
-        workdir = Path(tmp)
+        workdir = Path(tempfile.mkdtemp(prefix="consorcia-bench-")) if args.keep else Path(tmp)
+        if args.keep:
+            print(f"keeping logs and databases in {workdir}")
         (workdir / "nats").mkdir()
         nats, nats_url = servers.start_nats(workdir / "nats")
         redis, redis_url = servers.start_redis(workdir)
@@ -201,6 +203,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-system", action="store_true", help="part B only")
     parser.add_argument("--skip-backbone", action="store_true", help="part A only")
     parser.add_argument("--no-postgres", action="store_true", help="part B on SQLite only")
+    parser.add_argument("--keep", action="store_true", help="keep the logs and databases (path printed)")
     parser.add_argument("--profile", metavar="DIR", help="part A: py-spy flame graphs of each app into DIR")
     parser.add_argument("--profile-format", default="flamegraph", choices=["flamegraph", "raw", "speedscope"])
     return parser.parse_args(argv)
