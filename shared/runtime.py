@@ -31,6 +31,22 @@ log = logging.getLogger(__name__)
 Hook = Callable[["ServiceRuntime"], Awaitable[None]]
 
 
+def every(seconds: Callable[[ServiceSettings], float] | float, action: Hook, *, name: str) -> Hook:
+    """A background job that runs `action` now and then every `seconds`; a failed run is logged and retried."""
+
+    async def job(runtime: ServiceRuntime) -> None:
+        interval = seconds(runtime.settings) if callable(seconds) else seconds
+        while True:
+            try:
+                await action(runtime)
+            except Exception:
+                log.exception("background job failed; retrying on its next tick", extra={"job": name})
+            await asyncio.sleep(interval)
+
+    job.__name__ = name
+    return job
+
+
 @dataclass
 class ServiceSpec:
     name: str
@@ -42,6 +58,9 @@ class ServiceSpec:
     routers: list[APIRouter] = field(default_factory=list)
     handlers: HandlerRegistry | None = None
     on_start: list[Hook] = field(default_factory=list)
+    # Long-running jobs (sweeps, escalations, delivery workers): started after on_start, cancelled
+    # first at shutdown, so they never outlive the database or the broker they use.
+    background: list[Hook] = field(default_factory=list)
 
 
 class ServiceRuntime:
@@ -57,6 +76,7 @@ class ServiceRuntime:
         self.consumers: list[EventConsumer] = []
         self.broker_ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._jobs: list[asyncio.Task[None]] = []
 
     def session(self):  # type: ignore[no-untyped-def]
         assert self.session_factory is not None
@@ -70,6 +90,9 @@ class ServiceRuntime:
         self.redis = aioredis.from_url(self.settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
         for hook in self.spec.on_start:
             await hook(self)
+        for job in self.spec.background:
+            name = f"{self.spec.name}-{getattr(job, '__name__', 'job')}"
+            self._jobs.append(asyncio.create_task(job(self), name=name))
         self._tasks.append(asyncio.create_task(self._join_broker(), name=f"{self.spec.name}-broker"))
 
     def _wake_relay(self) -> None:
@@ -122,7 +145,10 @@ class ServiceRuntime:
             for consumer in self.consumers:
                 try:
                     if removed := await consumer.prune_processed():
-                        log.info("processed events pruned", extra={"consumer": consumer.durable, "removed": removed})
+                        log.info(
+                            "processed events pruned",
+                            extra={"consumer": consumer.durable, "removed": removed},
+                        )
                 except Exception:
                     log.warning("pruning processed events failed", exc_info=True)
             await asyncio.sleep(every_s)
@@ -147,6 +173,10 @@ class ServiceRuntime:
 
     async def stop(self) -> None:
         """Stop taking work, let in-flight handlers commit, drain NATS, close Redis, dispose the engine."""
+        for job in self._jobs:
+            job.cancel()
+        if self._jobs:
+            await asyncio.wait(self._jobs, timeout=5)
         for consumer in self.consumers:
             consumer.stop()
         if self.relay is not None:

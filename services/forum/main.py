@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from services.forum.models import Base, outbox, processed_events
 from services.forum.seed import load_seed
 from services.forum.service.advisory import escalate_overdue
 from shared.app import create_service_app
-from shared.runtime import ServiceRuntime, ServiceSpec
+from shared.runtime import ServiceRuntime, ServiceSpec, every
 
 log = logging.getLogger(__name__)
 
@@ -35,21 +34,12 @@ async def seed_on_start(runtime: ServiceRuntime) -> None:
     log.info("forum seed loaded", extra={"categories": report.categories, "threads": report.threads})
 
 
-async def start_escalator(runtime: ServiceRuntime) -> None:
-    async def loop() -> None:
-        settings: ForumSettings = runtime.settings  # type: ignore[assignment]
-        while True:
-            try:
-                async with runtime.session() as session:
-                    escalated = await escalate_overdue(settings, session=session)
-                if escalated:
-                    log.info("advisory requests escalated", extra={"count": escalated})
-            except Exception:  # a database hiccup: try again on the next tick
-                log.exception("advisory escalation failed")
-            await asyncio.sleep(settings.advisory_check_interval_s)
-
-    # Named like the broker task so that stop() cancels it at once instead of waiting for it to end.
-    runtime._tasks.append(asyncio.create_task(loop(), name="forum-escalator-broker"))
+async def escalate(runtime: ServiceRuntime) -> None:
+    settings: ForumSettings = runtime.settings  # type: ignore[assignment]
+    async with runtime.session() as session:
+        escalated = await escalate_overdue(settings, session=session)
+    if escalated:
+        log.info("advisory requests escalated", extra={"count": escalated})
 
 
 def build_app(settings: ForumSettings | None = None) -> FastAPI:
@@ -64,7 +54,8 @@ def build_app(settings: ForumSettings | None = None) -> FastAPI:
         migrations=Path(__file__).parent / "migrations",
         routers=[router],
         handlers=pusher.registry(registry),
-        on_start=[seed_on_start, start_escalator, pusher.attach],
+        on_start=[seed_on_start, pusher.attach],
+        background=[every(lambda s: s.advisory_check_interval_s, escalate, name="advisory-escalation")],
     )
     return create_service_app(
         spec,

@@ -10,13 +10,9 @@ runs inside directory every ``stale_check_interval_s``, or once from the command
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
-from fastapi import FastAPI
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,39 +56,12 @@ async def remind_stale_profiles(
     return reminded
 
 
-def install_stale_sweep(app: FastAPI) -> None:
-    """Run the sweep beside the service, from start-up to shutdown (0 s interval: never)."""
-    runtime = app.state.runtime
-    interval = float(getattr(runtime.settings, "stale_check_interval_s", 0) or 0)
-    if interval <= 0:
-        return
-    inner = app.router.lifespan_context
-
-    async def sweep_forever() -> None:
-        while True:
-            try:
-                async with runtime.session() as session:
-                    count = await remind_stale_profiles(
-                        session=session, after_days=runtime.settings.stale_after_days
-                    )
-                if count:
-                    log.info("stale profiles reminded", extra={"count": count})
-            except Exception as exc:  # a failed sweep is retried on the next tick; the service goes on
-                log.warning("stale profile sweep failed", extra={"error": repr(exc)})
-            await asyncio.sleep(interval)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with inner(app):
-            task = asyncio.create_task(sweep_forever(), name="directory-stale-profiles")
-            try:
-                yield
-            finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-
-    app.router.lifespan_context = lifespan
+async def sweep(runtime) -> None:  # type: ignore[no-untyped-def]
+    """One sweep inside the running service (a shared.runtime background job)."""
+    async with runtime.session() as session:
+        count = await remind_stale_profiles(session=session, after_days=runtime.settings.stale_after_days)
+    if count:
+        log.info("stale profiles reminded", extra={"count": count})
 
 
 def _iso(moment: datetime) -> str:
