@@ -70,7 +70,7 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
     if not candidates:
         return 0
     memo = _memo(session)
-    prefs = await _rows(memo["prefs"], Preference, candidates, session)
+    prefs, recipients = await _people(memo, candidates, session)
     wanted = _channels(signal, kind, subscribers, prefs)
     keys = {user: hub.dedupe_key(user, signal.event_id) for user in wanted}
     seen = await hub.already_seen(list(keys.values()))
@@ -86,7 +86,6 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
             )
         ).scalars()
     )
-    recipients = await _rows(memo["recipients"], Recipient, set(users), session)
     groups: dict[uuid.UUID, Notification] = {}
     if kind.grouped and hub.settings.group_window_s > 0:
         known = memo["groups"].setdefault(signal.kind, {})
@@ -146,12 +145,23 @@ def forget(session: AsyncSession) -> None:
     session.info.pop(_MEMO, None)
 
 
-async def _rows(cache: dict[uuid.UUID, Any], model: Any, ids: set[uuid.UUID], session: AsyncSession) -> dict:  # type: ignore[type-arg]
-    missing = [i for i in ids if i not in cache]
+async def _people(
+    memo: dict[str, Any], ids: set[uuid.UUID], session: AsyncSession
+) -> tuple[dict[uuid.UUID, Preference], dict[uuid.UUID, Recipient]]:
+    """Recipients with their preferences, in one query (everyone with preferences has a recipient row)."""
+    prefs, people = memo["prefs"], memo["recipients"]
+    missing = [i for i in ids if i not in people]
     if missing:
-        found = {r.user_id: r for r in (await session.execute(select(model).where(model.user_id.in_(missing)))).scalars()}
-        cache.update({i: found.get(i) for i in missing})
-    return {i: cache[i] for i in ids if cache.get(i) is not None}
+        query = (
+            select(Recipient, Preference)
+            .outerjoin(Preference, Preference.user_id == Recipient.user_id)
+            .where(Recipient.user_id.in_(missing))
+        )
+        found = {r.user_id: (r, p) for r, p in (await session.execute(query)).all()}
+        for i in missing:
+            people[i], prefs[i] = found.get(i, (None, None))
+    return ({i: prefs[i] for i in ids if prefs.get(i) is not None},
+            {i: people[i] for i in ids if people.get(i) is not None})
 
 
 def _still_open(note: Notification, now: datetime) -> bool:

@@ -6,16 +6,25 @@ import uuid
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifications.kinds import EMAIL_MODES, KINDS, LANGUAGES, TRANSACTIONAL
-from services.notifications.models import Preference, Subscription
+from services.notifications.models import Preference, Recipient, Subscription
 from shared.errors import DomainError
+
+
+async def ensure_recipient(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """A recipient row for someone directory has not told us of yet: fan-out reads preferences through it."""
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    await session.execute(dialect.insert(Recipient).values(
+        user_id=user_id, display_name="", language="es", roles=[], organization_ids=[]).on_conflict_do_nothing())
 
 
 async def get_preferences(*, session: AsyncSession, user_id: uuid.UUID) -> Preference:
     pref = await session.get(Preference, user_id)
     if pref is None:
+        await ensure_recipient(session, user_id)
         pref = Preference(user_id=user_id, language=None, email_enabled=True, channels={}, digest_hour=8,
                           digest_weekday=0)
         session.add(pref)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifications.kinds import EMAIL_MODES, KINDS, ROLE_DEFAULTS
 from services.notifications.models import Subscription
+from services.notifications.preferences import ensure_recipient
 from shared.errors import DomainError, NotFound
 from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 from shared.reference import sectors as sector_taxonomy
@@ -108,6 +109,7 @@ async def create_subscription(
 ) -> Subscription:
     _check_kind(kind)
     _check_email(email)
+    await ensure_recipient(session, user_id)
     sub = Subscription(id=uuid.uuid4(), user_id=user_id, kind=kind, filters=clean_filters(kind, filters),
                        in_app=in_app, email=email, webhook=webhook, is_default=is_default)
     session.add(sub)
