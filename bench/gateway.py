@@ -166,7 +166,9 @@ class CpuMeter:
         self.start = {name: cpu_s(pid) for name, pid in pids.items()}
 
     def per_request(self, requests: int) -> str:
-        used = {name: (cpu_s(pid) - self.start[name]) * 1000 / max(requests, 1) for name, pid in self.pids.items()}
+        used = {
+            name: (cpu_s(pid) - self.start[name]) * 1000 / max(requests, 1) for name, pid in self.pids.items()
+        }
         return ", ".join(f"{name} {ms:.2f} ms" for name, ms in used.items()) + " CPU per request"
 
 
@@ -241,7 +243,9 @@ def main() -> None:
         print(f"   {rest_cpu}")
         print(f"B  gateway organization(id) query           {gql:8.0f} req/s   ({gql_cmd})")
         print(f"   {gql_cpu}")
-        print(f"   gateway / direct = {gql / rest:.0%}   (target >= 50%)  {'PASS' if gql >= rest / 2 else 'FAIL'}")
+        print(
+            f"   gateway / direct = {gql / rest:.0%}   (target >= 50%)  {'PASS' if gql >= rest / 2 else 'FAIL'}"
+        )
         meter = CpuMeter(gateway=gateway.pid, directory=directory.pid)
         latencies, errors = asyncio.run(constant_rate(graphql, {"query": PAGE}, args.rate, args.seconds))
         page_cpu = meter.per_request(len(latencies))

@@ -65,13 +65,21 @@ def run(seed: int, **options: int) -> dict[str, float]:
     truth = [pop.group_of[i] for i in planted_ids]
     found = [label.get(i, -1 - k) for k, i in enumerate(planted_ids)]  # unassigned: a singleton each
     ari = adjusted_rand_index(truth, found)
-    figures = {"precision_at_5": precision, "competitors_in_top10": competitors_in_top10, "formation_ari": ari}
-    print(f"population: {len(pop.profiles)} SMEs, {len(set(pop.group_of.values()))} planted groups "
-          f"({len(planted_ids)} members), {len(pop.competitors)} planted competitors, seed {seed}")
+    figures = {
+        "precision_at_5": precision,
+        "competitors_in_top10": competitors_in_top10,
+        "formation_ari": ari,
+    }
+    print(
+        f"population: {len(pop.profiles)} SMEs, {len(set(pop.group_of.values()))} planted groups "
+        f"({len(planted_ids)} members), {len(pop.competitors)} planted competitors, seed {seed}"
+    )
     print(f"precision@5 for planted partners: {precision:.3f}   (target >= 0.8)")
     print(f"direct competitors in any top 10: {competitors_in_top10}   (target 0)")
-    print(f"formation adjusted Rand index:    {ari:.3f}   (target >= 0.8; {len(result.groups)} groups, "
-          f"{len(result.unassigned)} unassigned, {elapsed * 1000:.0f} ms)")
+    print(
+        f"formation adjusted Rand index:    {ari:.3f}   (target >= 0.8; {len(result.groups)} groups, "
+        f"{len(result.unassigned)} unassigned, {elapsed * 1000:.0f} ms)"
+    )
     return figures
 
 

@@ -105,8 +105,10 @@ async def main() -> None:
         f"({len(result.groups)} groups, {len(result.unassigned)} unassigned); CPU best {min(formation_cpu):.2f} s"
         "   (target <= 2 s)"
     )
-    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other processes "
-          "inflate wall-clock figures; CPU time is this process's own, less sensitive to them)")
+    print(
+        f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other processes "
+        "inflate wall-clock figures; CPU time is this process's own, less sensitive to them)"
+    )
     print("command: .venv/bin/python -m bench.matching_speed")
 
 

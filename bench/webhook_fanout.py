@@ -34,11 +34,16 @@ from shared.events.matching import MatchFound
 
 async def run(args: argparse.Namespace) -> bool:
     with tempfile.TemporaryDirectory(prefix="webhook-fanout-") as tmp:
-        stack = await asyncio.to_thread(notifications_stack.start, Path(tmp), ("notifications",), {
-            "CONSORCIA_NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE": "true",
-            "CONSORCIA_NOTIFICATIONS_DELIVERY_CONCURRENCY": str(args.concurrency),
-            "CONSORCIA_NOTIFICATIONS_DELIVERY_BATCH": str(args.batch),
-        })
+        stack = await asyncio.to_thread(
+            notifications_stack.start,
+            Path(tmp),
+            ("notifications",),
+            {
+                "CONSORCIA_NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE": "true",
+                "CONSORCIA_NOTIFICATIONS_DELIVERY_CONCURRENCY": str(args.concurrency),
+                "CONSORCIA_NOTIFICATIONS_DELIVERY_BATCH": str(args.batch),
+            },
+        )
         try:
             return await measure(stack, args)
         finally:
@@ -61,22 +66,43 @@ async def measure(stack: notifications_stack.Stack, args: argparse.Namespace) ->
             for _ in range(args.officers):
                 headers = {"authorization": f"Bearer {stack.token(uuid.uuid4(), 'agency_officer')}"}
                 for i in range(args.endpoints):
-                    r = await client.post("/webhooks", headers=headers,
-                                          json={"url": f"{receiver.url}/{i}", "kinds": ["match.found"]})
+                    r = await client.post(
+                        "/webhooks",
+                        headers=headers,
+                        json={"url": f"{receiver.url}/{i}", "kinds": ["match.found"]},
+                    )
                     r.raise_for_status()
                     secrets[f"/hooks/consorcia/{i}@{r.json()['id']}"] = r.json()["secret"]
-                r = await client.post("/subscriptions", headers=headers, json={
-                    "kind": "match.found", "filters": {"countries": ["CR"]}, "in_app": False, "webhook": True})
+                r = await client.post(
+                    "/subscriptions",
+                    headers=headers,
+                    json={
+                        "kind": "match.found",
+                        "filters": {"countries": ["CR"]},
+                        "in_app": False,
+                        "webhook": True,
+                    },
+                )
                 r.raise_for_status()
         nc = await nats.connect(stack.nats_url)
         js = nc.jetstream()
         started = time.perf_counter()
         for _ in range(args.events):
-            event = MatchFound(match_id=uuid.uuid4(), match_type="supplier", organization_id=uuid.uuid4(),
-                               counterpart_id=uuid.uuid4(), score=0.75, countries=["CR"], sectors=["cacao"])
+            event = MatchFound(
+                match_id=uuid.uuid4(),
+                match_type="supplier",
+                organization_id=uuid.uuid4(),
+                counterpart_id=uuid.uuid4(),
+                score=0.75,
+                countries=["CR"],
+                sectors=["cacao"],
+            )
             envelope = event.envelope()
-            await js.publish(f"{stack.namespace}.{event.spec.subject}", envelope.to_json(),
-                             headers={"Nats-Msg-Id": envelope.id})
+            await js.publish(
+                f"{stack.namespace}.{event.spec.subject}",
+                envelope.to_json(),
+                headers={"Nats-Msg-Id": envelope.id},
+            )
         published = time.perf_counter() - started
         try:
             await asyncio.wait_for(done.wait(), timeout=args.timeout)
@@ -89,10 +115,14 @@ async def measure(stack: notifications_stack.Stack, args: argparse.Namespace) ->
     sample = received[:: max(1, len(received) // 200)]
     verified = sum(1 for r in sample if any(verifies(s, r) for s in all_secrets))
     rate = len(first_seen) / elapsed if first_seen else 0.0
-    print(f"\nwebhook fan-out: {args.events} events x {args.officers} officers x {args.endpoints} endpoints "
-          f"= {expected} deliveries expected (published in {published:.1f} s)")
-    print(f"  delivered {len(first_seen)} distinct webhook-ids ({len(received)} requests) in {elapsed:.2f} s "
-          f"from the first publish")
+    print(
+        f"\nwebhook fan-out: {args.events} events x {args.officers} officers x {args.endpoints} endpoints "
+        f"= {expected} deliveries expected (published in {published:.1f} s)"
+    )
+    print(
+        f"  delivered {len(first_seen)} distinct webhook-ids ({len(received)} requests) in {elapsed:.2f} s "
+        f"from the first publish"
+    )
     print(f"  throughput {rate:,.0f} deliveries/s; signatures verified on a sample: {verified}/{len(sample)}")
     ok = len(first_seen) == expected and rate >= 500 and verified == len(sample)
     print(f"  target >= 500 deliveries/s: {'met' if ok else 'NOT met'}")
@@ -100,7 +130,9 @@ async def measure(stack: notifications_stack.Stack, args: argparse.Namespace) ->
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--officers", type=int, default=10)
     parser.add_argument("--endpoints", type=int, default=5, help="per officer")
@@ -108,8 +140,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--timeout", type=float, default=120.0)
     args = parser.parse_args()
-    print(f"command: {shlex.join([sys.executable.split('/')[-1], '-m', 'bench.webhook_fanout', *sys.argv[1:]])}")
-    print(f"machine: {platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}")
+    print(
+        f"command: {shlex.join([sys.executable.split('/')[-1], '-m', 'bench.webhook_fanout', *sys.argv[1:]])}"
+    )
+    print(
+        f"machine: {platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    )
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     raise SystemExit(0 if asyncio.run(run(args)) else 1)
 

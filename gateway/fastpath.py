@@ -83,7 +83,9 @@ class GraphQLFastPath:
         if not isinstance(data, dict) or not isinstance(data.get("query"), str):
             raise _Delegate
         variables, operation_name = data.get("variables"), data.get("operationName")
-        if (variables is not None and not isinstance(variables, dict)) or not isinstance(operation_name, str | None):
+        if (variables is not None and not isinstance(variables, dict)) or not isinstance(
+            operation_name, str | None
+        ):
             raise _Delegate
         request = Request(scope, _replay(body))
         if (limiter := self.limiter()) is not None:
@@ -93,7 +95,9 @@ class GraphQLFastPath:
                 return await rate_limited_response(exc)(scope, _replay(b""), send)
             # Counted once: if this request is handed to the full stack, its dependency skips it.
             scope.setdefault("state", {})[RATE_COUNTED] = True
-        context = await (self.context_getter(request) if self.getter_takes_connection else self.context_getter())
+        context = await (
+            self.context_getter(request) if self.getter_takes_connection else self.context_getter()
+        )
         sub_response, tasks = Response(), BackgroundTasks()
         # What strawberry's view gives every context, so resolvers see no difference.
         for name, value in (("request", request), ("response", sub_response), ("background_tasks", tasks)):
@@ -102,13 +106,19 @@ class GraphQLFastPath:
         try:
             if self.lean.applies:
                 answer = await self.lean.run(
-                    data["query"], variables=variables, operation_name=operation_name, context=context,
+                    data["query"],
+                    variables=variables,
+                    operation_name=operation_name,
+                    context=context,
                     operation_extensions=data.get("extensions"),
                 )
             else:
                 result = await self.schema.execute(
-                    data["query"], variable_values=variables, context_value=context,
-                    operation_name=operation_name, allowed_operation_types=POST_OPERATIONS,
+                    data["query"],
+                    variable_values=variables,
+                    context_value=context,
+                    operation_name=operation_name,
+                    allowed_operation_types=POST_OPERATIONS,
                     operation_extensions=data.get("extensions"),
                 )
                 if result.errors:
@@ -117,7 +127,9 @@ class GraphQLFastPath:
         except (Unsupported, MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError):
             raise _Delegate from None
         payload = orjson.dumps(answer, default=_fallback)
-        response = Response(payload, status_code=sub_response.status_code or 200, media_type="application/json")
+        response = Response(
+            payload, status_code=sub_response.status_code or 200, media_type="application/json"
+        )
         for key, value in sub_response.headers.items():
             if key not in ("content-length", "content-type"):
                 response.headers.append(key, value)

@@ -36,7 +36,13 @@ class Unsupported(Exception):
 
 
 def _extension_type(extension: Any) -> type:
-    return extension.func if isinstance(extension, partial) else extension if isinstance(extension, type) else type(extension)
+    return (
+        extension.func
+        if isinstance(extension, partial)
+        else extension
+        if isinstance(extension, type)
+        else type(extension)
+    )
 
 
 class LeanExecutor:

@@ -25,7 +25,14 @@ class Query(DirectoryQuery, AuthQuery, ConsortiumQuery, NotificationsQuery, Foru
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(DirectoryMutation, AuthMutation, ConsortiumMutation, NotificationsMutation, ForumMutation, MatchingMutation):
+class Mutation(
+    DirectoryMutation,
+    AuthMutation,
+    ConsortiumMutation,
+    NotificationsMutation,
+    ForumMutation,
+    MatchingMutation,
+):
     pass
 
 

@@ -56,9 +56,11 @@ def generate_keypair() -> tuple[str, str]:
     private = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private, public
 
 
@@ -100,8 +102,13 @@ class TokenVerifier:
     def verify(self, token: str) -> Principal:
         try:
             claims = jwt.decode(
-                token, self._key, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER,
-                options={"require": ["exp", "iat", "sub", "aud", "iss"]}, leeway=10,
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                options={"require": ["exp", "iat", "sub", "aud", "iss"]},
+                leeway=10,
             )
         except jwt.ExpiredSignatureError:
             raise DomainError("unauthenticated", "the access token has expired; refresh it") from None
@@ -134,7 +141,9 @@ async def optional_principal(request: Request) -> Principal | None:
     return verifier.verify(token)
 
 
-async def required_principal(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:
+async def required_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
     if principal is None:
         raise DomainError("unauthenticated", "sign in first: this needs an access token")
     return principal

@@ -62,7 +62,9 @@ class NatsServer:
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.proc = subprocess.Popen([str(NATS_BIN), "-c", str(self.config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [str(NATS_BIN), "-c", str(self.config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         wait_for_port(self.port)
 
     def stop(self) -> None:
@@ -84,7 +86,17 @@ class RedisServer:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [str(REDIS_BIN), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--dir", str(self.workdir)],
+            [
+                str(REDIS_BIN),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--dir",
+                str(self.workdir),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -103,7 +115,13 @@ async def create_pg_database() -> str:
 
     base = make_url(PG_BASE_URL)
     name = f"consorcia_t_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(user=base.username, host=base.host, port=base.port or 5432, database=base.database, password=base.password)
+    conn = await asyncpg.connect(
+        user=base.username,
+        host=base.host,
+        port=base.port or 5432,
+        database=base.database,
+        password=base.password,
+    )
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
@@ -116,7 +134,13 @@ async def drop_pg_database(url: str) -> None:
     from sqlalchemy.engine import make_url
 
     base, target = make_url(PG_BASE_URL), make_url(url)
-    conn = await asyncpg.connect(user=base.username, host=base.host, port=base.port or 5432, database=base.database, password=base.password)
+    conn = await asyncpg.connect(
+        user=base.username,
+        host=base.host,
+        port=base.port or 5432,
+        database=base.database,
+        password=base.password,
+    )
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
     finally:

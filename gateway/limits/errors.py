@@ -44,7 +44,9 @@ def classify(error: GraphQLError) -> GraphQLError:
         # graphql-core's own verdicts on the request (e.g. a variable's value) and errors a resolver
         # raised on purpose: both are meant for the client.
         extensions = dict(original.extensions or {})
-        extensions.setdefault("code", "invalid_variables" if error.message.startswith("Variable '$") else "invalid_query")
+        extensions.setdefault(
+            "code", "invalid_variables" if error.message.startswith("Variable '$") else "invalid_query"
+        )
         return _with(error, error.message, extensions)
     # strawberry's process_errors has already logged the original with its trace.
     return _with(error, MASKED_MESSAGE, {"code": "internal_error"})

@@ -28,16 +28,28 @@ from shared.messaging import live as subjects
 
 @strawberry.type
 class MatchingQuery:
-    @strawberry.field(description="An organization's suggestions, best first (its managers and agency officers).")
+    @strawberry.field(
+        description="An organization's suggestions, best first (its managers and agency officers)."
+    )
     async def matches(
-        self, info: strawberry.Info, organization_id: strawberry.ID, type: MatchType | None = None,
-        min_score: float = 0.0, first: int = 20, after: str | None = None,
+        self,
+        info: strawberry.Info,
+        organization_id: strawberry.ID,
+        type: MatchType | None = None,
+        min_score: float = 0.0,
+        first: int = 20,
+        after: str | None = None,
     ) -> Connection[Match]:
         limit = max(1, min(first, 200))  # the service's page limit
-        params = {"type": type.value if type else None, "min_score": min(max(min_score, 0.0), 1.0), "limit": limit,
-                  "cursor": after}
+        params = {
+            "type": type.value if type else None,
+            "min_score": min(max(min_score, 0.0), 1.0),
+            "limit": limit,
+            "cursor": after,
+        }
         page = await info.context.clients.matching.get(
-            f"/organizations/{organization_id}/matches", params={k: v for k, v in params.items() if v is not None}
+            f"/organizations/{organization_id}/matches",
+            params={k: v for k, v in params.items() if v is not None},
         )
         return Connection.of([Match.from_row(r) for r in page["items"]], page["cursors"], page["next_cursor"])
 
@@ -55,7 +67,11 @@ class MatchingQuery:
 class MatchingMutation:
     @strawberry.mutation(description="Accept or decline a suggestion for an organization you manage.")
     async def respond_to_match(
-        self, info: strawberry.Info, match_id: strawberry.ID, organization_id: strawberry.ID, response: MatchResponse
+        self,
+        info: strawberry.Info,
+        match_id: strawberry.ID,
+        organization_id: strawberry.ID,
+        response: MatchResponse,
     ) -> RespondToMatchResult:
         try:
             row = await info.context.clients.matching.post(
@@ -66,8 +82,12 @@ class MatchingMutation:
             return from_service_error(exc)
         return RespondToMatchSuccess(match=Match.from_row(row))
 
-    @strawberry.mutation(description="Propose consortia of 7-10 for a pool (consortium managers, agency officers).")
-    async def propose_formation(self, info: strawberry.Info, input: ProposeFormationInput) -> ProposeFormationResult:
+    @strawberry.mutation(
+        description="Propose consortia of 7-10 for a pool (consortium managers, agency officers)."
+    )
+    async def propose_formation(
+        self, info: strawberry.Info, input: ProposeFormationInput
+    ) -> ProposeFormationResult:
         body = {k: v for k, v in strawberry.asdict(input).items() if v is not None}
         if input.organization_ids is not None:
             body["organization_ids"] = [str(i) for i in input.organization_ids]
@@ -80,11 +100,17 @@ class MatchingMutation:
 
 @strawberry.type
 class MatchingSubscription:
-    @strawberry.subscription(description="New suggestions for an organization as they are found (signed-in users).")
-    async def matches(self, info: strawberry.Info, organization_id: strawberry.ID) -> AsyncGenerator[Match, None]:
+    @strawberry.subscription(
+        description="New suggestions for an organization as they are found (signed-in users)."
+    )
+    async def matches(
+        self, info: strawberry.Info, organization_id: strawberry.ID
+    ) -> AsyncGenerator[Match, None]:
         require_principal(info)
         try:  # may the subscriber read this organization's suggestions? (its managers, agency officers)
-            await info.context.clients.matching.get(f"/organizations/{organization_id}/matches", params={"limit": 1})
+            await info.context.clients.matching.get(
+                f"/organizations/{organization_id}/matches", params={"limit": 1}
+            )
         except ServiceError as exc:
             raise DomainError(exc.code if exc.status < 500 else "unavailable", exc.message) from None
         settings = getattr(info.context.request.app.state, "settings", None) or get_settings()

@@ -57,11 +57,16 @@ class Match:
     def from_row(row: dict[str, Any]) -> Match:
         created = row.get("created_at")
         return Match(
-            id=strawberry.ID(row.get("id") or row["match_id"]), match_type=MatchType(row["match_type"]),
-            score=row["score"], reasons_es=row.get("reasons_es", []), reasons_en=row.get("reasons_en", []),
-            status=row.get("status", "open"), my_response=row.get("my_response", "pending"),
+            id=strawberry.ID(row.get("id") or row["match_id"]),
+            match_type=MatchType(row["match_type"]),
+            score=row["score"],
+            reasons_es=row.get("reasons_es", []),
+            reasons_en=row.get("reasons_en", []),
+            status=row.get("status", "open"),
+            my_response=row.get("my_response", "pending"),
             their_response=row.get("their_response", "pending"),
-            organization_id=strawberry.ID(row["organization_id"]), counterpart_id=strawberry.ID(row["counterpart_id"]),
+            organization_id=strawberry.ID(row["organization_id"]),
+            counterpart_id=strawberry.ID(row["counterpart_id"]),
             supplier_id=strawberry.ID(row["supplier_id"]) if row.get("supplier_id") else None,
             created_at=datetime.fromisoformat(created) if created else None,
         )
@@ -106,12 +111,31 @@ class FormationProposal:
     def from_row(row: dict[str, Any]) -> FormationProposal:
         return FormationProposal(
             id=strawberry.ID(row["id"]),
-            groups=[FormationGroup(cohesion=g["cohesion"], members=[
-                FormationMember(organization_id=strawberry.ID(m["organization_id"]), name=m["name"], fit=m["fit"],
-                                explanation_es=m["explanation_es"], explanation_en=m["explanation_en"])
-                for m in g["members"]]) for g in row["groups"]],
-            unassigned=[FormationLeftOut(organization_id=strawberry.ID(u["organization_id"]), name=u["name"],
-                                         reason_es=u["reason_es"], reason_en=u["reason_en"]) for u in row["unassigned"]],
+            groups=[
+                FormationGroup(
+                    cohesion=g["cohesion"],
+                    members=[
+                        FormationMember(
+                            organization_id=strawberry.ID(m["organization_id"]),
+                            name=m["name"],
+                            fit=m["fit"],
+                            explanation_es=m["explanation_es"],
+                            explanation_en=m["explanation_en"],
+                        )
+                        for m in g["members"]
+                    ],
+                )
+                for g in row["groups"]
+            ],
+            unassigned=[
+                FormationLeftOut(
+                    organization_id=strawberry.ID(u["organization_id"]),
+                    name=u["name"],
+                    reason_es=u["reason_es"],
+                    reason_en=u["reason_en"],
+                )
+                for u in row["unassigned"]
+            ],
             pool_size=row["pool"].get("size", 0),
             created_at=datetime.fromisoformat(row["created_at"]),
         )
@@ -139,7 +163,9 @@ class ProposeFormationSuccess:
 
 RespondToMatchResult = Annotated[
     RespondToMatchSuccess | NotFoundError | PermissionError | ConflictError | ValidationError,
-    strawberry.union("RespondToMatchResult", description="The match after the answer, or why it was refused."),
+    strawberry.union(
+        "RespondToMatchResult", description="The match after the answer, or why it was refused."
+    ),
 ]
 ProposeFormationResult = Annotated[
     ProposeFormationSuccess | PermissionError | ValidationError,

@@ -45,8 +45,13 @@ class Notification:
     def from_row(row: dict[str, Any]) -> Notification:
         """From the REST shape (snake_case) or the live push (camelCase)."""
         return Notification(
-            id=strawberry.ID(row["id"]), kind=row["kind"], title=row["title"], body=row.get("body", ""),
-            link=row.get("link"), item_count=row.get("item_count", row.get("itemCount", 1)), data=row.get("data"),
+            id=strawberry.ID(row["id"]),
+            kind=row["kind"],
+            title=row["title"],
+            body=row.get("body", ""),
+            link=row.get("link"),
+            item_count=row.get("item_count", row.get("itemCount", 1)),
+            data=row.get("data"),
             created_at=_dt(row.get("created_at") or row.get("createdAt")),  # type: ignore[arg-type]
             updated_at=_dt(row.get("updated_at") or row.get("updatedAt")),  # type: ignore[arg-type]
             read_at=_dt(row.get("read_at")),
@@ -92,11 +97,21 @@ class NotificationSubscription:
 
     @staticmethod
     def from_row(row: dict[str, Any]) -> NotificationSubscription:
-        filters = SubscriptionFilters(**{k: v for k, v in (row.get("filters") or {}).items()
-                                         if k in SubscriptionFilters.__annotations__})
+        filters = SubscriptionFilters(
+            **{
+                k: v
+                for k, v in (row.get("filters") or {}).items()
+                if k in SubscriptionFilters.__annotations__
+            }
+        )
         return NotificationSubscription(
-            id=strawberry.ID(row["id"]), kind=row["kind"], filters=filters, in_app=row["in_app"],
-            email=EmailMode(row["email"]), webhook=row["webhook"], is_default=row["is_default"],
+            id=strawberry.ID(row["id"]),
+            kind=row["kind"],
+            filters=filters,
+            in_app=row["in_app"],
+            email=EmailMode(row["email"]),
+            webhook=row["webhook"],
+            is_default=row["is_default"],
             created_at=_dt(row["created_at"]),  # type: ignore[arg-type]
         )
 
@@ -154,10 +169,16 @@ class NotificationPreferences:
     @staticmethod
     def from_row(row: dict[str, Any]) -> NotificationPreferences:
         return NotificationPreferences(
-            language=row["language"], email_enabled=row["email_enabled"], digest_hour=row["digest_hour"],
+            language=row["language"],
+            email_enabled=row["email_enabled"],
+            digest_hour=row["digest_hour"],
             digest_weekday=row["digest_weekday"],
-            channels=[KindChannels(kind=c["kind"], in_app=c["in_app"], email=EmailMode(c["email"]),
-                                   webhook=c["webhook"]) for c in row["channels"]],
+            channels=[
+                KindChannels(
+                    kind=c["kind"], in_app=c["in_app"], email=EmailMode(c["email"]), webhook=c["webhook"]
+                )
+                for c in row["channels"]
+            ],
         )
 
 
@@ -195,12 +216,25 @@ class WebhookDelivery:
     @staticmethod
     def from_row(row: dict[str, Any]) -> WebhookDelivery:
         return WebhookDelivery(
-            id=strawberry.ID(row["id"]), message_id=row["message_id"], event_type=row["event_type"],
-            status=row["status"], attempts=row["attempts"], next_attempt_at=_dt(row["next_attempt_at"]),  # type: ignore[arg-type]
-            last_status_code=row["last_status_code"], last_error=row["last_error"],
-            created_at=_dt(row["created_at"]), delivered_at=_dt(row["delivered_at"]),  # type: ignore[arg-type]
-            log=[DeliveryAttempt(attempted_at=_dt(a["attempted_at"]), status_code=a["status_code"],  # type: ignore[arg-type]
-                                 error=a["error"], duration_ms=a["duration_ms"]) for a in row.get("log", [])],
+            id=strawberry.ID(row["id"]),
+            message_id=row["message_id"],
+            event_type=row["event_type"],
+            status=row["status"],
+            attempts=row["attempts"],
+            next_attempt_at=_dt(row["next_attempt_at"]),  # type: ignore[arg-type]
+            last_status_code=row["last_status_code"],
+            last_error=row["last_error"],
+            created_at=_dt(row["created_at"]),
+            delivered_at=_dt(row["delivered_at"]),  # type: ignore[arg-type]
+            log=[
+                DeliveryAttempt(
+                    attempted_at=_dt(a["attempted_at"]),
+                    status_code=a["status_code"],  # type: ignore[arg-type]
+                    error=a["error"],
+                    duration_ms=a["duration_ms"],
+                )
+                for a in row.get("log", [])
+            ],
         )
 
 
@@ -250,8 +284,13 @@ SubscriptionResult = Annotated[
     SubscriptionSuccess | ValidationError | NotFoundError | PermissionError,
     strawberry.union("NotificationSubscriptionResult"),
 ]
-DeleteResult = Annotated[Deleted | NotFoundError | PermissionError, strawberry.union("NotificationDeleteResult")]
-PreferencesResult = Annotated[PreferencesSuccess | ValidationError | PermissionError,
-                              strawberry.union("NotificationPreferencesResult")]
-DeliveryResult = Annotated[WebhookDeliverySuccess | NotFoundError | ValidationError | PermissionError,
-                           strawberry.union("WebhookDeliveryResult")]
+DeleteResult = Annotated[
+    Deleted | NotFoundError | PermissionError, strawberry.union("NotificationDeleteResult")
+]
+PreferencesResult = Annotated[
+    PreferencesSuccess | ValidationError | PermissionError, strawberry.union("NotificationPreferencesResult")
+]
+DeliveryResult = Annotated[
+    WebhookDeliverySuccess | NotFoundError | ValidationError | PermissionError,
+    strawberry.union("WebhookDeliveryResult"),
+]

@@ -34,18 +34,27 @@ class WebhookEndpoint:
     created_at: datetime
 
     @strawberry.field(description="Its deliveries, newest first, each with every attempt's status code.")
-    async def deliveries(self, info: strawberry.Info, first: int = 20,
-                         after: str | None = None) -> Connection[WebhookDelivery]:
+    async def deliveries(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[WebhookDelivery]:
         params = {"limit": first, **({"cursor": after} if after else {})}
         page = await info.context.clients.notifications.get(f"/webhooks/{self.id}/deliveries", params=params)
-        return Connection.of([WebhookDelivery.from_row(r) for r in page["items"]], page["cursors"], page["next_cursor"])
+        return Connection.of(
+            [WebhookDelivery.from_row(r) for r in page["items"]], page["cursors"], page["next_cursor"]
+        )
 
     @staticmethod
     def from_row(row: dict[str, Any]) -> WebhookEndpoint:
         return WebhookEndpoint(
-            id=strawberry.ID(row["id"]), url=row["url"], kinds=row["kinds"], secret=row["secret"],
-            description=row["description"], enabled=row["enabled"], disabled_reason=row["disabled_reason"],
-            consecutive_failures=row["consecutive_failures"], created_at=datetime.fromisoformat(row["created_at"]),
+            id=strawberry.ID(row["id"]),
+            url=row["url"],
+            kinds=row["kinds"],
+            secret=row["secret"],
+            description=row["description"],
+            enabled=row["enabled"],
+            disabled_reason=row["disabled_reason"],
+            consecutive_failures=row["consecutive_failures"],
+            created_at=datetime.fromisoformat(row["created_at"]),
         )
 
 
@@ -56,7 +65,9 @@ class WebhookEndpointSuccess:
 
 WebhookEndpointResult = Annotated[
     WebhookEndpointSuccess | ValidationError | NotFoundError | PermissionError,
-    strawberry.union("WebhookEndpointResult", description="The endpoint, or why not (e.g. webhook_target_forbidden)."),
+    strawberry.union(
+        "WebhookEndpointResult", description="The endpoint, or why not (e.g. webhook_target_forbidden)."
+    ),
 ]
 
 
@@ -65,13 +76,17 @@ class WebhooksQuery:
     @strawberry.field(description="Your webhook endpoints.")
     async def webhook_endpoints(self, info: strawberry.Info) -> list[WebhookEndpoint]:
         info.context.identity.require()
-        return [WebhookEndpoint.from_row(r) for r in await info.context.clients.notifications.get("/webhooks")]
+        return [
+            WebhookEndpoint.from_row(r) for r in await info.context.clients.notifications.get("/webhooks")
+        ]
 
 
 @strawberry.type
 class WebhooksMutation:
     @strawberry.mutation(description="Register an endpoint; private and loopback targets are refused.")
-    async def create_webhook_endpoint(self, info: strawberry.Info, input: WebhookEndpointInput) -> WebhookEndpointResult:
+    async def create_webhook_endpoint(
+        self, info: strawberry.Info, input: WebhookEndpointInput
+    ) -> WebhookEndpointResult:
         try:
             row = await info.context.clients.notifications.post("/webhooks", json=strawberry.asdict(input))
         except ServiceError as exc:
@@ -79,8 +94,9 @@ class WebhooksMutation:
         return WebhookEndpointSuccess(endpoint=WebhookEndpoint.from_row(row))
 
     @strawberry.mutation(description="Change an endpoint; `enabled: true` re-enables a disabled one.")
-    async def update_webhook_endpoint(self, info: strawberry.Info, id: strawberry.ID,
-                                      input: UpdateWebhookEndpointInput) -> WebhookEndpointResult:
+    async def update_webhook_endpoint(
+        self, info: strawberry.Info, id: strawberry.ID, input: UpdateWebhookEndpointInput
+    ) -> WebhookEndpointResult:
         body = {k: v for k, v in strawberry.asdict(input).items() if v is not None}
         try:
             row = await info.context.clients.notifications.request("PATCH", f"/webhooks/{id}", json=body)

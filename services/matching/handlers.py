@@ -31,9 +31,13 @@ def build_registry(matcher: Matcher | None, *, match: bool = True) -> HandlerReg
 
     @registry.on(OrganizationRegistered)
     @registry.on(OrganizationUpdated)
-    async def on_profile(event: OrganizationRegistered, *, session: AsyncSession, envelope: CloudEvent) -> None:
+    async def on_profile(
+        event: OrganizationRegistered, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
         await caught_up(session)
-        await service.project_organization(event, event_id=envelope.id, session=session, matcher=matcher, match=match)
+        await service.project_organization(
+            event, event_id=envelope.id, session=session, matcher=matcher, match=match
+        )
 
     @registry.on(OrganizationDeleted)
     async def on_deleted(event: OrganizationDeleted, *, session: AsyncSession, envelope: CloudEvent) -> None:
@@ -42,12 +46,20 @@ def build_registry(matcher: Matcher | None, *, match: bool = True) -> HandlerReg
     @registry.on(MemberJoined)
     async def on_joined(event: MemberJoined, *, session: AsyncSession, envelope: CloudEvent) -> None:
         await caught_up(session)
-        await service.join_consortium(event.consortium_id, event.organization_id, event.role, session=session,
-                                      matcher=matcher, match=match)
+        await service.join_consortium(
+            event.consortium_id,
+            event.organization_id,
+            event.role,
+            session=session,
+            matcher=matcher,
+            match=match,
+        )
 
     @registry.on(MemberLeft)
     async def on_left(event: MemberLeft, *, session: AsyncSession, envelope: CloudEvent) -> None:
-        await service.leave_consortium(event.consortium_id, event.organization_id, session=session, matcher=matcher)
+        await service.leave_consortium(
+            event.consortium_id, event.organization_id, session=session, matcher=matcher
+        )
 
     @registry.on(ConsortiumCreated)
     async def on_consortium(event: ConsortiumCreated, *, session: AsyncSession, envelope: CloudEvent) -> None:
@@ -55,11 +67,15 @@ def build_registry(matcher: Matcher | None, *, match: bool = True) -> HandlerReg
             await service.add_manager(event.consortium_id, event.manager_user_id, "manager", session=session)
 
     @registry.on(OrganizationManagerAdded)
-    async def on_manager(event: OrganizationManagerAdded, *, session: AsyncSession, envelope: CloudEvent) -> None:
+    async def on_manager(
+        event: OrganizationManagerAdded, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
         await service.add_manager(event.organization_id, event.user_id, event.role, session=session)
 
     @registry.on(OrganizationManagerRemoved)
-    async def on_manager_removed(event: OrganizationManagerRemoved, *, session: AsyncSession, envelope: CloudEvent) -> None:
+    async def on_manager_removed(
+        event: OrganizationManagerRemoved, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
         await service.remove_manager(event.organization_id, event.user_id, session=session)
 
     return registry

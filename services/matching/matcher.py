@@ -58,7 +58,9 @@ class Matcher:
         for d in (await session.execute(select(DeclinedPair))).scalars():
             index.decline(d.organization_a, d.organization_b)
         self.index = index
-        self._tomb_watermark = (await session.execute(select(func.max(OrganizationTombstone.deleted_at)))).scalar()
+        self._tomb_watermark = (
+            await session.execute(select(func.max(OrganizationTombstone.deleted_at)))
+        ).scalar()
         return len(index)
 
     def _note(self, row: OrganizationProjection) -> None:

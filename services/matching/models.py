@@ -58,7 +58,9 @@ class Match(Base):
     """One suggestion for a pair and a type; the pair is stored in a canonical order (a < b)."""
 
     __tablename__ = "matches"
-    __table_args__ = (UniqueConstraint("match_type", "organization_a", "organization_b", name="uq_match_pair_type"),)
+    __table_args__ = (
+        UniqueConstraint("match_type", "organization_a", "organization_b", name="uq_match_pair_type"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     match_type: Mapped[str] = mapped_column(String(30))

@@ -51,11 +51,20 @@ async def rebuild(settings: MatchingSettings, *, idle_timeout_s: float = 10.0) -
         stats["last_sequence"] = last
         registry = build_registry(None, match=False)
         async with factory() as session:
-            for table in (OrganizationProjection, ConsortiumMembership, OrganizationManager, OrganizationTombstone):
+            for table in (
+                OrganizationProjection,
+                ConsortiumMembership,
+                OrganizationManager,
+                OrganizationTombstone,
+            ):
                 await session.execute(delete(table))
             if last:
-                sub = await js.subscribe(settings.subject("directory.>"), stream=stream, ordered_consumer=True,
-                                         deliver_policy=DeliverPolicy.ALL)
+                sub = await js.subscribe(
+                    settings.subject("directory.>"),
+                    stream=stream,
+                    ordered_consumer=True,
+                    deliver_policy=DeliverPolicy.ALL,
+                )
                 try:
                     while True:
                         msg = await sub.next_msg(timeout=idle_timeout_s)
@@ -80,8 +89,11 @@ async def rebuild(settings: MatchingSettings, *, idle_timeout_s: float = 10.0) -
 def main() -> None:
     logging.basicConfig(level=logging.INFO)
     stats = asyncio.run(rebuild(get_settings()))
-    print(f"replayed {stats['events']} directory events up to sequence {stats['last_sequence']}; "
-          f"applied {stats['applied']}", file=sys.stdout)
+    print(
+        f"replayed {stats['events']} directory events up to sequence {stats['last_sequence']}; "
+        f"applied {stats['applied']}",
+        file=sys.stdout,
+    )
 
 
 if __name__ == "__main__":

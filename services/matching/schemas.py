@@ -52,11 +52,18 @@ class MatchOut(BaseModel):
     def seen_from(cls, m, organization_id: uuid.UUID) -> MatchOut:  # type: ignore[no-untyped-def]
         mine = organization_id == m.organization_a
         return cls(
-            id=m.id, match_type=m.match_type, organization_id=organization_id,
-            counterpart_id=m.organization_b if mine else m.organization_a, supplier_id=m.supplier_id,
-            score=m.score, reasons_es=m.reasons_es, reasons_en=m.reasons_en, status=m.status,
+            id=m.id,
+            match_type=m.match_type,
+            organization_id=organization_id,
+            counterpart_id=m.organization_b if mine else m.organization_a,
+            supplier_id=m.supplier_id,
+            score=m.score,
+            reasons_es=m.reasons_es,
+            reasons_en=m.reasons_en,
+            status=m.status,
             my_response=m.response_a if mine else m.response_b,
-            their_response=m.response_b if mine else m.response_a, created_at=m.created_at,
+            their_response=m.response_b if mine else m.response_a,
+            created_at=m.created_at,
         )
 
 
@@ -69,7 +76,9 @@ class FormationIn(BaseModel):
     """A pool by sector and country or region, or an explicit list of organizations."""
 
     organization_ids: list[uuid.UUID] = Field(default_factory=list, max_length=5000)
-    sector: str | None = Field(default=None, description="A sector or family code; a family includes its sectors.")
+    sector: str | None = Field(
+        default=None, description="A sector or family code; a family includes its sectors."
+    )
     country: str | None = Field(default=None, min_length=2, max_length=2)
     region: str | None = Field(default=None, max_length=60)
     min_size: int | None = Field(default=None, ge=2, le=50)

@@ -26,23 +26,40 @@ def last_slot(mode: str, now: datetime, *, hour: int, weekday: int) -> datetime:
 async def queue_due(*, session: AsyncSession, now: datetime | None = None) -> int:
     """Queue one digest e-mail per person and mode whose time has come; returns how many."""
     now = now or datetime.now(UTC)
-    pending = (await session.execute(
-        select(DigestEntry.user_id, DigestEntry.mode).where(DigestEntry.sent_at.is_(None)).distinct()
-    )).all()
+    pending = (
+        await session.execute(
+            select(DigestEntry.user_id, DigestEntry.mode).where(DigestEntry.sent_at.is_(None)).distinct()
+        )
+    ).all()
     queued = 0
     for user_id, mode in pending:
         pref = await session.get(Preference, user_id)
-        slot = last_slot(mode, now, hour=pref.digest_hour if pref else DEFAULT_HOUR,
-                         weekday=pref.digest_weekday if pref else DEFAULT_WEEKDAY)
-        entries = list((await session.execute(
-            select(DigestEntry).where(DigestEntry.user_id == user_id, DigestEntry.mode == mode,
-                                      DigestEntry.sent_at.is_(None), DigestEntry.created_at <= slot)
-            .order_by(DigestEntry.created_at)
-        )).scalars())
+        slot = last_slot(
+            mode,
+            now,
+            hour=pref.digest_hour if pref else DEFAULT_HOUR,
+            weekday=pref.digest_weekday if pref else DEFAULT_WEEKDAY,
+        )
+        entries = list(
+            (
+                await session.execute(
+                    select(DigestEntry)
+                    .where(
+                        DigestEntry.user_id == user_id,
+                        DigestEntry.mode == mode,
+                        DigestEntry.sent_at.is_(None),
+                        DigestEntry.created_at <= slot,
+                    )
+                    .order_by(DigestEntry.created_at)
+                )
+            ).scalars()
+        )
         if not entries:
             continue
         await queue.enqueue_email(
-            session, user_id=user_id, due=datetime.now(UTC),
+            session,
+            user_id=user_id,
+            due=datetime.now(UTC),
             payload={"digest": mode, "notification_ids": [str(e.notification_id) for e in entries]},
             dedupe=f"digest:{user_id}:{mode}:{slot:%Y%m%d%H}",
         )

@@ -91,11 +91,19 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
         known = memo["groups"].setdefault(signal.kind, {})
         unknown = [u for u in users if u not in known]
         if unknown:
-            query = select(Notification).where(
-                Notification.user_id.in_(unknown), Notification.group_key == signal.kind,
-                Notification.open_until > now, Notification.read_at.is_(None),
-            ).order_by(Notification.created_at)
-            found = {n.user_id: n for n in (await session.execute(query)).scalars()}  # the newest open one wins
+            query = (
+                select(Notification)
+                .where(
+                    Notification.user_id.in_(unknown),
+                    Notification.group_key == signal.kind,
+                    Notification.open_until > now,
+                    Notification.read_at.is_(None),
+                )
+                .order_by(Notification.created_at)
+            )
+            found = {
+                n.user_id: n for n in (await session.execute(query)).scalars()
+            }  # the newest open one wins
             known.update({u: found.get(u) for u in unknown})
         groups = {u: g for u in users if (g := known.get(u)) is not None and _still_open(g, now)}
     effects = hub.effects(session)
@@ -109,12 +117,20 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
             channels.email = "off"
         recipient = recipients.get(user)
         lang = language_of((pref.language if pref else None) or (recipient.language if recipient else None))
-        note, is_new = await _notification(signal, kind, user, lang, channels, groups.get(user),
-                                           session=session, hub=hub, now=now)
+        note, is_new = await _notification(
+            signal, kind, user, lang, channels, groups.get(user), session=session, hub=hub, now=now
+        )
         if kind.grouped:
             memo["groups"].setdefault(signal.kind, {})[user] = note
-        session.add(NotificationItem(user_id=user, event_id=signal.event_id, notification_id=note.id, created_at=now,
-                                     summary=title_of(kind, lang, signal.params)))
+        session.add(
+            NotificationItem(
+                user_id=user,
+                event_id=signal.event_id,
+                notification_id=note.id,
+                created_at=now,
+                summary=title_of(kind, lang, signal.params),
+            )
+        )
         created += 1
         effects.seen.append(keys[user])
         if note.in_app:
@@ -125,7 +141,9 @@ async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datet
                 await queue.enqueue_email(session, user_id=user, notification_id=note.id, due=due)
                 effects.wake_queue = True
             elif is_new:
-                session.add(DigestEntry(user_id=user, mode=channels.email, notification_id=note.id, created_at=now))
+                session.add(
+                    DigestEntry(user_id=user, mode=channels.email, notification_id=note.id, created_at=now)
+                )
     hooked = [u for u in users if u not in done and wanted[u].webhook]
     if hooked:
         effects.wake_queue |= await _webhooks(signal, hooked, session=session, now=now)
@@ -160,8 +178,10 @@ async def _people(
         found = {r.user_id: (r, p) for r, p in (await session.execute(query)).all()}
         for i in missing:
             people[i], prefs[i] = found.get(i, (None, None))
-    return ({i: prefs[i] for i in ids if prefs.get(i) is not None},
-            {i: people[i] for i in ids if people.get(i) is not None})
+    return (
+        {i: prefs[i] for i in ids if prefs.get(i) is not None},
+        {i: people[i] for i in ids if people.get(i) is not None},
+    )
 
 
 def _still_open(note: Notification, now: datetime) -> bool:
@@ -185,8 +205,16 @@ def _channels(
 
 
 async def _notification(
-    signal: Signal, kind: Kind, user: uuid.UUID, lang: str, channels: Channels, open_group: Notification | None, *,
-    session: AsyncSession, hub: Hub, now: datetime,
+    signal: Signal,
+    kind: Kind,
+    user: uuid.UUID,
+    lang: str,
+    channels: Channels,
+    open_group: Notification | None,
+    *,
+    session: AsyncSession,
+    hub: Hub,
+    now: datetime,
 ) -> tuple[Notification, bool]:
     if open_group is not None:
         open_group.item_count += 1
@@ -220,13 +248,19 @@ async def _webhooks(signal: Signal, users: list[uuid.UUID], *, session: AsyncSes
     """One delivery per enabled endpoint of these users that takes this kind: one query, one insert."""
     endpoints = (
         await session.execute(
-            select(WebhookEndpoint).where(WebhookEndpoint.owner_id.in_(users), WebhookEndpoint.enabled.is_(True))
+            select(WebhookEndpoint).where(
+                WebhookEndpoint.owner_id.in_(users), WebhookEndpoint.enabled.is_(True)
+            )
         )
     ).scalars()
     data = {**signal.params, "event_id": signal.event_id}
     chosen = [e for e in endpoints if signal.kind in (e.kinds or [])]
-    return await queue.enqueue_webhooks(session, endpoints=chosen, event_type=signal.kind, data=data,
-                                        event_id=signal.event_id, now=now) > 0
+    return (
+        await queue.enqueue_webhooks(
+            session, endpoints=chosen, event_type=signal.kind, data=data, event_id=signal.event_id, now=now
+        )
+        > 0
+    )
 
 
 def _link(kind: Kind, params: dict[str, Any]) -> str | None:

@@ -32,49 +32,85 @@ def build_registry(hub: Hub) -> HandlerRegistry:
         hub.effects(session).forget_subscriptions = True  # role defaults may have been added
 
     @on(d.UserContactChanged)
-    async def contact_changed(e: d.UserContactChanged, *, session: AsyncSession, envelope: CloudEvent) -> None:
+    async def contact_changed(
+        e: d.UserContactChanged, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
         await recipients.contact_changed(e, session=session)
 
     @on(d.OrganizationManagerAdded)
-    async def manager_added(e: d.OrganizationManagerAdded, *, session: AsyncSession, envelope: CloudEvent) -> None:
+    async def manager_added(
+        e: d.OrganizationManagerAdded, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
         await recipients.link(e.user_id, e.organization_id, session=session)
 
     @on(d.OrganizationManagerRemoved)
-    async def manager_removed(e: d.OrganizationManagerRemoved, *, session: AsyncSession, envelope: CloudEvent) -> None:
+    async def manager_removed(
+        e: d.OrganizationManagerRemoved, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
         await recipients.unlink(e.user_id, e.organization_id, session=session)
 
     @on(d.OrganizationRegistered)
-    async def organization_registered(e: d.OrganizationRegistered, *, session: AsyncSession,
-                                      envelope: CloudEvent) -> None:
+    async def organization_registered(
+        e: d.OrganizationRegistered, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
         await _project(e, session, hub)
-        await signal(Signal("organization.registered", envelope.id,
-                            {"organization_id": str(e.organization_id), "name": e.name, "country": e.country,
-                             "kind": e.kind, "sectors": ", ".join(e.sectors)},
-                            attributes={"countries": [e.country], "sectors": e.sectors, "organization_kind": e.kind}),
-                     session)
+        await signal(
+            Signal(
+                "organization.registered",
+                envelope.id,
+                {
+                    "organization_id": str(e.organization_id),
+                    "name": e.name,
+                    "country": e.country,
+                    "kind": e.kind,
+                    "sectors": ", ".join(e.sectors),
+                },
+                attributes={"countries": [e.country], "sectors": e.sectors, "organization_kind": e.kind},
+            ),
+            session,
+        )
 
     @on(d.OrganizationUpdated)
-    async def organization_updated(e: d.OrganizationUpdated, *, session: AsyncSession, envelope: CloudEvent) -> None:
+    async def organization_updated(
+        e: d.OrganizationUpdated, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
         await _project(e, session, hub)
 
     @on(d.OrganizationDeleted)
-    async def organization_deleted(e: d.OrganizationDeleted, *, session: AsyncSession, envelope: CloudEvent) -> None:
+    async def organization_deleted(
+        e: d.OrganizationDeleted, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
         await session.execute(delete(OrganizationView).where(OrganizationView.id == e.organization_id))
 
     @on(d.ConsortiumCreated)
-    async def consortium_created(e: d.ConsortiumCreated, *, session: AsyncSession, envelope: CloudEvent) -> None:
-        await signal(Signal("consortium.created", envelope.id,
-                            {"consortium_id": str(e.consortium_id), "name": e.name, "country": e.country},
-                            attributes={"countries": [e.country]},
-                            exclude={e.manager_user_id} if e.manager_user_id else set()), session)
+    async def consortium_created(
+        e: d.ConsortiumCreated, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
+        await signal(
+            Signal(
+                "consortium.created",
+                envelope.id,
+                {"consortium_id": str(e.consortium_id), "name": e.name, "country": e.country},
+                attributes={"countries": [e.country]},
+                exclude={e.manager_user_id} if e.manager_user_id else set(),
+            ),
+            session,
+        )
 
     @on(d.PasswordResetRequested)
-    async def password_reset(e: d.PasswordResetRequested, *, session: AsyncSession, envelope: CloudEvent) -> None:
+    async def password_reset(
+        e: d.PasswordResetRequested, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
         await recipients.ensure(e.user_id, language=e.language, session=session)
         await queue.enqueue_email(
-            session, user_id=e.user_id, due=datetime.now(UTC), dedupe=f"email:reset:{envelope.id}",
-            payload={"kind": "account.password_reset",
-                     "params": {"reset_url": e.reset_url, "expires_at": e.expires_at}},
+            session,
+            user_id=e.user_id,
+            due=datetime.now(UTC),
+            dedupe=f"email:reset:{envelope.id}",
+            payload={
+                "kind": "account.password_reset",
+                "params": {"reset_url": e.reset_url, "expires_at": e.expires_at},
+            },
         )
         hub.effects(session).wake_queue = True
 
@@ -84,64 +120,137 @@ def build_registry(hub: Hub) -> HandlerRegistry:
         names = await hub.names([e.organization_id, e.counterpart_id], session=session)
         people = await recipients.people_of([e.organization_id, e.counterpart_id], session=session)
         params = {
-            "match_id": str(e.match_id), "match_type": e.match_type, "score": e.score,
-            "organization_id": str(e.organization_id), "counterpart_id": str(e.counterpart_id),
-            "name": names.get(e.organization_id, ""), "counterpart": names.get(e.counterpart_id, ""),
-            "reasons_es": "; ".join(e.reasons_es), "reasons_en": "; ".join(e.reasons_en),
-            "countries": e.countries, "sectors": e.sectors,
+            "match_id": str(e.match_id),
+            "match_type": e.match_type,
+            "score": e.score,
+            "organization_id": str(e.organization_id),
+            "counterpart_id": str(e.counterpart_id),
+            "name": names.get(e.organization_id, ""),
+            "counterpart": names.get(e.counterpart_id, ""),
+            "reasons_es": "; ".join(e.reasons_es),
+            "reasons_en": "; ".join(e.reasons_en),
+            "countries": e.countries,
+            "sectors": e.sectors,
         }
-        attrs = {"countries": e.countries, "sectors": e.sectors, "match_type": e.match_type, "score": e.score,
-                 "organization_ids": [str(e.organization_id), str(e.counterpart_id)]}
+        attrs = {
+            "countries": e.countries,
+            "sectors": e.sectors,
+            "match_type": e.match_type,
+            "score": e.score,
+            "organization_ids": [str(e.organization_id), str(e.counterpart_id)],
+        }
         await signal(Signal("match.found", envelope.id, params, concerned=people, attributes=attrs), session)
 
     @on(m.IntroductionAccepted)
-    async def introduction_accepted(e: m.IntroductionAccepted, *, session: AsyncSession,
-                                    envelope: CloudEvent) -> None:
+    async def introduction_accepted(
+        e: m.IntroductionAccepted, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
         people = set(e.user_ids) | await recipients.people_of(e.organization_ids, session=session)
-        await signal(Signal("introduction.accepted", envelope.id,
-                            {"introduction_id": str(e.introduction_id), "match_id": str(e.match_id),
-                             "match_type": e.match_type}, concerned=people), session)
+        await signal(
+            Signal(
+                "introduction.accepted",
+                envelope.id,
+                {
+                    "introduction_id": str(e.introduction_id),
+                    "match_id": str(e.match_id),
+                    "match_type": e.match_type,
+                },
+                concerned=people,
+            ),
+            session,
+        )
 
     # --- forum ---------------------------------------------------------------------------------
     @on(f.PostCreated)
     async def post_created(e: f.PostCreated, *, session: AsyncSession, envelope: CloudEvent) -> None:
-        params = {"post_id": str(e.post_id), "thread_id": str(e.thread_id), "space_id": str(e.space_id),
-                  "excerpt": e.excerpt[:280]}
+        params = {
+            "post_id": str(e.post_id),
+            "thread_id": str(e.thread_id),
+            "space_id": str(e.space_id),
+            "excerpt": e.excerpt[:280],
+        }
         author = {e.author_id} if e.author_id else set()
         replied = {e.reply_to_author_id} - author if e.reply_to_author_id else set()
         if replied:
             await signal(Signal("forum.reply", envelope.id, params, concerned=replied), session)
         if not e.is_private:  # followers of a category may not be members of a private space
-            await signal(Signal("forum.post", envelope.id, params, exclude=author | replied,
-                                attributes={"space_id": str(e.space_id), "thread_id": str(e.thread_id)}), session)
+            await signal(
+                Signal(
+                    "forum.post",
+                    envelope.id,
+                    params,
+                    exclude=author | replied,
+                    attributes={"space_id": str(e.space_id), "thread_id": str(e.thread_id)},
+                ),
+                session,
+            )
 
     @on(f.UserMentioned)
     async def mentioned(e: f.UserMentioned, *, session: AsyncSession, envelope: CloudEvent) -> None:
-        await signal(Signal("forum.mention", envelope.id, {"post_id": str(e.post_id), "thread_id": str(e.thread_id)},
-                            concerned={e.mentioned_user_id} - {e.author_id}), session)
+        await signal(
+            Signal(
+                "forum.mention",
+                envelope.id,
+                {"post_id": str(e.post_id), "thread_id": str(e.thread_id)},
+                concerned={e.mentioned_user_id} - {e.author_id},
+            ),
+            session,
+        )
 
     @on(f.AdvisoryRequested)
-    async def advisory_requested(e: f.AdvisoryRequested, *, session: AsyncSession, envelope: CloudEvent) -> None:
-        await signal(Signal("advisory.requested", envelope.id,
-                            {"request_id": str(e.request_id), "thread_id": str(e.thread_id), "topic": e.topic,
-                             "country": e.country or "—"},
-                            concerned=set(e.advisor_ids), exclude={e.asker_id},
-                            attributes={"countries": [e.country] if e.country else [], "topic": e.topic}), session)
+    async def advisory_requested(
+        e: f.AdvisoryRequested, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
+        await signal(
+            Signal(
+                "advisory.requested",
+                envelope.id,
+                {
+                    "request_id": str(e.request_id),
+                    "thread_id": str(e.thread_id),
+                    "topic": e.topic,
+                    "country": e.country or "—",
+                },
+                concerned=set(e.advisor_ids),
+                exclude={e.asker_id},
+                attributes={"countries": [e.country] if e.country else [], "topic": e.topic},
+            ),
+            session,
+        )
 
     @on(f.AdvisoryAnswered)
-    async def advisory_answered(e: f.AdvisoryAnswered, *, session: AsyncSession, envelope: CloudEvent) -> None:
+    async def advisory_answered(
+        e: f.AdvisoryAnswered, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
         await signal(Signal("advisory.answered", envelope.id, _advisory(e), concerned={e.asker_id}), session)
 
     @on(f.AdvisoryAccepted)
-    async def advisory_accepted(e: f.AdvisoryAccepted, *, session: AsyncSession, envelope: CloudEvent) -> None:
-        await signal(Signal("advisory.accepted", envelope.id, _advisory(e), concerned={e.advisor_id}), session)
+    async def advisory_accepted(
+        e: f.AdvisoryAccepted, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
+        await signal(
+            Signal("advisory.accepted", envelope.id, _advisory(e), concerned={e.advisor_id}), session
+        )
 
     @on(f.AdvisoryEscalated)
-    async def advisory_escalated(e: f.AdvisoryEscalated, *, session: AsyncSession, envelope: CloudEvent) -> None:
-        await signal(Signal("advisory.escalated", envelope.id,
-                            {"request_id": str(e.request_id), "thread_id": str(e.thread_id), "topic": e.topic,
-                             "country": e.country or "—", "hours": e.waited_s / 3600},
-                            attributes={"countries": [e.country] if e.country else [], "topic": e.topic}), session)
+    async def advisory_escalated(
+        e: f.AdvisoryEscalated, *, session: AsyncSession, envelope: CloudEvent
+    ) -> None:
+        await signal(
+            Signal(
+                "advisory.escalated",
+                envelope.id,
+                {
+                    "request_id": str(e.request_id),
+                    "thread_id": str(e.thread_id),
+                    "topic": e.topic,
+                    "country": e.country or "—",
+                    "hours": e.waited_s / 3600,
+                },
+                attributes={"countries": [e.country] if e.country else [], "topic": e.topic},
+            ),
+            session,
+        )
 
     return registry
 
@@ -157,5 +266,3 @@ async def _project(e: d.OrganizationProfile, session: AsyncSession, hub: Hub) ->
         session.add(row)
     row.name, row.kind, row.country, row.sectors = e.name, e.kind, e.country, list(e.sectors)
     hub.forget_name(e.organization_id)
-
-

@@ -17,7 +17,11 @@ def _mine(user_id: uuid.UUID):  # type: ignore[no-untyped-def]
 
 
 async def list_notifications(
-    *, session: AsyncSession, user_id: uuid.UUID, cursor: str | None = None, limit: int = 20,
+    *,
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    cursor: str | None = None,
+    limit: int = 20,
     unread_only: bool = False,
 ) -> tuple[list[Notification], list[str], str | None]:
     limit = max(1, min(limit, MAX_PAGE))
@@ -26,8 +30,12 @@ async def list_notifications(
         query = query.where(Notification.read_at.is_(None))
     if (after := decode_cursor(cursor)) is not None:
         created, last = datetime.fromisoformat(after[0]), uuid.UUID(after[1])
-        query = query.where(or_(Notification.created_at < created,
-                                and_(Notification.created_at == created, Notification.id < last)))
+        query = query.where(
+            or_(
+                Notification.created_at < created,
+                and_(Notification.created_at == created, Notification.id < last),
+            )
+        )
     query = query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit + 1)
     rows = list((await session.execute(query)).scalars())
     more, rows = len(rows) > limit, rows[:limit]
@@ -36,7 +44,9 @@ async def list_notifications(
 
 
 async def unread_count(*, session: AsyncSession, user_id: uuid.UUID) -> int:
-    query = select(func.count()).select_from(Notification).where(_mine(user_id), Notification.read_at.is_(None))
+    query = (
+        select(func.count()).select_from(Notification).where(_mine(user_id), Notification.read_at.is_(None))
+    )
     return (await session.execute(query)).scalar_one()
 
 
@@ -54,6 +64,8 @@ async def mark_read(ids: list[uuid.UUID], *, session: AsyncSession, user_id: uui
 
 async def mark_all_read(*, session: AsyncSession, user_id: uuid.UUID) -> int:
     result = await session.execute(
-        update(Notification).where(_mine(user_id), Notification.read_at.is_(None)).values(read_at=datetime.now(UTC))
+        update(Notification)
+        .where(_mine(user_id), Notification.read_at.is_(None))
+        .values(read_at=datetime.now(UTC))
     )
     return result.rowcount or 0

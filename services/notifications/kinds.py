@@ -35,7 +35,10 @@ KINDS: dict[str, Kind] = {
         Kind(
             "match.found",
             {"es": "Nueva coincidencia: {name} y {counterpart}", "en": "New match: {name} and {counterpart}"},
-            {"es": "Tipo {match_type}, puntaje {score:.0%}. {reasons_es}", "en": "{match_type} match, score {score:.0%}. {reasons_en}"},
+            {
+                "es": "Tipo {match_type}, puntaje {score:.0%}. {reasons_es}",
+                "en": "{match_type} match, score {score:.0%}. {reasons_en}",
+            },
             email="immediate",
             subscribable=True,
             filters=("countries", "sectors", "match_types", "min_score", "organization_ids"),
@@ -46,7 +49,10 @@ KINDS: dict[str, Kind] = {
         Kind(
             "introduction.accepted",
             {"es": "Presentación aceptada", "en": "Introduction accepted"},
-            {"es": "Ambas partes aceptaron; ya tienen un espacio privado.", "en": "Both sides accepted; you now share a private space."},
+            {
+                "es": "Ambas partes aceptaron; ya tienen un espacio privado.",
+                "en": "Both sides accepted; you now share a private space.",
+            },
             link="/introductions/{introduction_id}",
         ),
         Kind(
@@ -64,7 +70,10 @@ KINDS: dict[str, Kind] = {
             subscribable=True,
             filters=("space_ids", "thread_ids"),
             grouped=True,
-            grouped_title={"es": "{count} mensajes nuevos en temas que sigues", "en": "{count} new posts in threads you follow"},
+            grouped_title={
+                "es": "{count} mensajes nuevos en temas que sigues",
+                "en": "{count} new posts in threads you follow",
+            },
             link="/threads/{thread_id}#post-{post_id}",
         ),
         Kind(
@@ -84,7 +93,10 @@ KINDS: dict[str, Kind] = {
         Kind(
             "advisory.answered",
             {"es": "Tu consulta de asesoría tiene respuesta", "en": "Your advisory request was answered"},
-            {"es": "Un asesor respondió; revisa y acepta la respuesta.", "en": "An advisor answered; review and accept the answer."},
+            {
+                "es": "Un asesor respondió; revisa y acepta la respuesta.",
+                "en": "An advisor answered; review and accept the answer.",
+            },
             link="/threads/{thread_id}#post-{post_id}",
         ),
         Kind(
@@ -95,7 +107,10 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             "advisory.escalated",
-            {"es": "Solicitud de asesoría sin respuesta: {topic}", "en": "Unanswered advisory request: {topic}"},
+            {
+                "es": "Solicitud de asesoría sin respuesta: {topic}",
+                "en": "Unanswered advisory request: {topic}",
+            },
             {"es": "Espera respuesta hace {hours:.0f} h.", "en": "Waiting for {hours:.0f} h."},
             subscribable=True,
             filters=("countries", "topics"),
@@ -128,8 +143,10 @@ KINDS: dict[str, Kind] = {
         Kind(
             "account.password_reset",
             {"es": "Restablecer tu contraseña", "en": "Reset your password"},
-            {"es": "Abre este enlace para elegir una nueva contraseña (vence {expires_at}): {reset_url}",
-             "en": "Open this link to choose a new password (expires {expires_at}): {reset_url}"},
+            {
+                "es": "Abre este enlace para elegir una nueva contraseña (vence {expires_at}): {reset_url}",
+                "en": "Open this link to choose a new password (expires {expires_at}): {reset_url}",
+            },
             in_app=False,
         ),
     ]

@@ -31,7 +31,9 @@ def listing(folder: Path) -> str:
     rows = []
     for number, path in enumerate(messages(folder), 1):
         msg = read(path)
-        rows.append(f"{number:>4}  {msg['Date'] or '':<31}  {str(msg['To'] or '')[:40]:<40}  {msg['Subject'] or ''}")
+        rows.append(
+            f"{number:>4}  {msg['Date'] or '':<31}  {str(msg['To'] or '')[:40]:<40}  {msg['Subject'] or ''}"
+        )
     return "\n".join(rows) if rows else f"no messages in {folder}"
 
 
@@ -42,13 +44,17 @@ def show(folder: Path, number: int, *, raw: bool = False) -> str:
     if raw:
         return paths[number - 1].read_bytes().decode(errors="replace")
     msg = read(paths[number - 1])
-    head = "\n".join(f"{k}: {msg[k]}" for k in ("From", "To", "Date", "Subject", "List-Unsubscribe") if msg[k])
+    head = "\n".join(
+        f"{k}: {msg[k]}" for k in ("From", "To", "Date", "Subject", "List-Unsubscribe") if msg[k]
+    )
     body = msg.get_body(preferencelist=("plain", "html"))
     return f"{head}\n\n{body.get_content() if body else ''}"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dir", default=os.environ.get("CONSORCIA_NOTIFICATIONS_MAIL_SINK_DIR", "var/mail"))
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("list")

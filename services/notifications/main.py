@@ -48,7 +48,11 @@ def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
             worker = DeliveryWorker(hub=hub, session_factory=runtime.session_factory, settings=settings)
             hub.worker = worker
             hub.wake_queue = worker.wake
-            task = asyncio.create_task(worker.run(), name="notifications-deliveries") if settings.run_workers else None
+            task = (
+                asyncio.create_task(worker.run(), name="notifications-deliveries")
+                if settings.run_workers
+                else None
+            )
             try:
                 yield
             finally:

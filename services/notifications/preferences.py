@@ -17,16 +17,20 @@ from shared.errors import DomainError
 async def ensure_recipient(session: AsyncSession, user_id: uuid.UUID) -> None:
     """A recipient row for someone directory has not told us of yet: fan-out reads preferences through it."""
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    await session.execute(dialect.insert(Recipient).values(
-        user_id=user_id, display_name="", language="es", roles=[], organization_ids=[]).on_conflict_do_nothing())
+    await session.execute(
+        dialect.insert(Recipient)
+        .values(user_id=user_id, display_name="", language="es", roles=[], organization_ids=[])
+        .on_conflict_do_nothing()
+    )
 
 
 async def get_preferences(*, session: AsyncSession, user_id: uuid.UUID) -> Preference:
     pref = await session.get(Preference, user_id)
     if pref is None:
         await ensure_recipient(session, user_id)
-        pref = Preference(user_id=user_id, language=None, email_enabled=True, channels={}, digest_hour=8,
-                          digest_weekday=0)
+        pref = Preference(
+            user_id=user_id, language=None, email_enabled=True, channels={}, digest_hour=8, digest_weekday=0
+        )
         session.add(pref)
         await session.flush()
     return pref
@@ -36,19 +40,25 @@ def effective_channels(pref: Preference) -> dict[str, dict[str, Any]]:
     """Every kind with the channels that apply to it for this person (their choice or the default)."""
     chosen = pref.channels or {}
     return {
-        name: {"in_app": chosen.get(name, {}).get("in_app", k.in_app),
-               "email": chosen.get(name, {}).get("email", k.email),
-               "webhook": chosen.get(name, {}).get("webhook", True)}
-        for name, k in KINDS.items() if name not in TRANSACTIONAL
+        name: {
+            "in_app": chosen.get(name, {}).get("in_app", k.in_app),
+            "email": chosen.get(name, {}).get("email", k.email),
+            "webhook": chosen.get(name, {}).get("webhook", True),
+        }
+        for name, k in KINDS.items()
+        if name not in TRANSACTIONAL
     }
 
 
-async def update_preferences(*, session: AsyncSession, user_id: uuid.UUID, changes: dict[str, Any]) -> Preference:
+async def update_preferences(
+    *, session: AsyncSession, user_id: uuid.UUID, changes: dict[str, Any]
+) -> Preference:
     pref = await get_preferences(session=session, user_id=user_id)
     if (lang := changes.get("language")) is not None:
         if lang not in LANGUAGES:
-            raise DomainError("validation_error", f"language is one of {', '.join(LANGUAGES)}",
-                              details={"language": lang})
+            raise DomainError(
+                "validation_error", f"language is one of {', '.join(LANGUAGES)}", details={"language": lang}
+            )
         pref.language = lang
     if changes.get("email_enabled") is not None:
         pref.email_enabled = bool(changes["email_enabled"])
@@ -58,20 +68,28 @@ async def update_preferences(*, session: AsyncSession, user_id: uuid.UUID, chang
         pref.digest_hour = int(hour)
     if (day := changes.get("digest_weekday")) is not None:
         if not 0 <= int(day) <= 6:
-            raise DomainError("validation_error", "digest_weekday is 0 (Monday) to 6", details={"digest_weekday": day})
+            raise DomainError(
+                "validation_error", "digest_weekday is 0 (Monday) to 6", details={"digest_weekday": day}
+            )
         pref.digest_weekday = int(day)
     if changes.get("channels"):
         channels = dict(pref.channels or {})
         for entry in changes["channels"]:
             kind = entry["kind"]
             if kind not in KINDS or kind in TRANSACTIONAL:
-                raise DomainError("unknown_notification_kind", f"{kind!r} is not a notification kind",
-                                  details={"kind": kind})
+                raise DomainError(
+                    "unknown_notification_kind",
+                    f"{kind!r} is not a notification kind",
+                    details={"kind": kind},
+                )
             current = dict(channels.get(kind, {}))
             if entry.get("email") is not None:
                 if entry["email"] not in EMAIL_MODES:
-                    raise DomainError("validation_error", f"email is one of {', '.join(EMAIL_MODES)}",
-                                      details={"email": entry["email"]})
+                    raise DomainError(
+                        "validation_error",
+                        f"email is one of {', '.join(EMAIL_MODES)}",
+                        details={"email": entry["email"]},
+                    )
                 current["email"] = entry["email"]
             for flag in ("in_app", "webhook"):
                 if entry.get(flag) is not None:
@@ -93,5 +111,7 @@ async def unsubscribe(*, session: AsyncSession, user_id: uuid.UUID, kind: str) -
         channels[kind] = {**channels.get(kind, {}), "email": "off"}
         pref.channels = channels
         await session.execute(
-            update(Subscription).where(Subscription.user_id == user_id, Subscription.kind == kind).values(email="off")
+            update(Subscription)
+            .where(Subscription.user_id == user_id, Subscription.kind == kind)
+            .values(email="off")
         )

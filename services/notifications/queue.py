@@ -33,35 +33,72 @@ async def _insert_ignore(session: AsyncSession, values: dict[str, Any] | list[di
 
 
 async def enqueue_email(
-    session: AsyncSession, *, user_id: uuid.UUID, due: datetime, notification_id: uuid.UUID | None = None,
-    payload: dict[str, Any] | None = None, dedupe: str | None = None,
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    due: datetime,
+    notification_id: uuid.UUID | None = None,
+    payload: dict[str, Any] | None = None,
+    dedupe: str | None = None,
 ) -> bool:
     now = datetime.now(UTC)
-    return 0 < await _insert_ignore(session, {
-        "id": uuid.uuid4(), "channel": "email", "dedupe_key": dedupe or f"email:{notification_id}",
-        "user_id": user_id, "message_id": f"msg_{uuid.uuid4().hex}", "event_type": "email",
-        "payload": payload or {"notification_id": str(notification_id)}, "status": "pending", "attempts": 0,
-        "next_attempt_at": due, "created_at": now,
-    })
+    return 0 < await _insert_ignore(
+        session,
+        {
+            "id": uuid.uuid4(),
+            "channel": "email",
+            "dedupe_key": dedupe or f"email:{notification_id}",
+            "user_id": user_id,
+            "message_id": f"msg_{uuid.uuid4().hex}",
+            "event_type": "email",
+            "payload": payload or {"notification_id": str(notification_id)},
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": due,
+            "created_at": now,
+        },
+    )
 
 
 async def enqueue_webhooks(
-    session: AsyncSession, *, endpoints: list[WebhookEndpoint], event_type: str, data: dict[str, Any],
-    event_id: str, now: datetime | None = None,
+    session: AsyncSession,
+    *,
+    endpoints: list[WebhookEndpoint],
+    event_type: str,
+    data: dict[str, Any],
+    event_id: str,
+    now: datetime | None = None,
 ) -> int:
     """One delivery per endpoint for this event; a redelivered event queues nothing new."""
     if not endpoints:
         return 0
     now = now or datetime.now(UTC)
     payload = {"data": data, "created_at": now.isoformat()}
-    return await _insert_ignore(session, [{
-        "id": uuid.uuid4(), "channel": "webhook", "dedupe_key": f"webhook:{e.id}:{event_id}", "user_id": e.owner_id,
-        "endpoint_id": e.id, "message_id": f"msg_{uuid.uuid4().hex}", "event_type": event_type, "payload": payload,
-        "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
-    } for e in endpoints])
+    return await _insert_ignore(
+        session,
+        [
+            {
+                "id": uuid.uuid4(),
+                "channel": "webhook",
+                "dedupe_key": f"webhook:{e.id}:{event_id}",
+                "user_id": e.owner_id,
+                "endpoint_id": e.id,
+                "message_id": f"msg_{uuid.uuid4().hex}",
+                "event_type": event_type,
+                "payload": payload,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for e in endpoints
+        ],
+    )
 
 
-async def claim(session: AsyncSession, *, limit: int, lease_s: float, now: datetime | None = None) -> list[Delivery]:
+async def claim(
+    session: AsyncSession, *, limit: int, lease_s: float, now: datetime | None = None
+) -> list[Delivery]:
     now = now or datetime.now(UTC)
     query = (
         select(Delivery)
@@ -81,8 +118,14 @@ async def claim(session: AsyncSession, *, limit: int, lease_s: float, now: datet
     return rows
 
 
-def next_delay(schedule: list[float], failed_attempts: int, *, jitter: float, retry_after: float | None = None,
-               retry_after_max: float = 86400.0) -> float | None:
+def next_delay(
+    schedule: list[float],
+    failed_attempts: int,
+    *,
+    jitter: float,
+    retry_after: float | None = None,
+    retry_after_max: float = 86400.0,
+) -> float | None:
     """Seconds until the next attempt after this many failures; None when the schedule is spent."""
     if failed_attempts > len(schedule):
         return None

@@ -19,7 +19,9 @@ async def ensure(user_id: uuid.UUID, *, session: AsyncSession, language: str | N
     forget(session)  # the fan-out's per-transaction memo of recipients is stale from here on
     row = await session.get(Recipient, user_id)
     if row is None:
-        row = Recipient(user_id=user_id, display_name="", language=language or "es", roles=[], organization_ids=[])
+        row = Recipient(
+            user_id=user_id, display_name="", language=language or "es", roles=[], organization_ids=[]
+        )
         session.add(row)
         await session.flush()
     return row
@@ -43,7 +45,8 @@ async def contact_changed(e: d.UserContactChanged, *, session: AsyncSession) -> 
 async def link(user_id: uuid.UUID, organization_id: uuid.UUID, *, session: AsyncSession) -> None:
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
     await session.execute(
-        dialect.insert(RecipientOrganization).values(user_id=user_id, organization_id=organization_id)
+        dialect.insert(RecipientOrganization)
+        .values(user_id=user_id, organization_id=organization_id)
         .on_conflict_do_nothing()
     )
     row = await ensure(user_id, session=session)
@@ -52,8 +55,11 @@ async def link(user_id: uuid.UUID, organization_id: uuid.UUID, *, session: Async
 
 
 async def unlink(user_id: uuid.UUID, organization_id: uuid.UUID, *, session: AsyncSession) -> None:
-    await session.execute(delete(RecipientOrganization).where(
-        RecipientOrganization.user_id == user_id, RecipientOrganization.organization_id == organization_id))
+    await session.execute(
+        delete(RecipientOrganization).where(
+            RecipientOrganization.user_id == user_id, RecipientOrganization.organization_id == organization_id
+        )
+    )
     row = await session.get(Recipient, user_id)
     if row is not None:
         row.organization_ids = [o for o in row.organization_ids if o != str(organization_id)]

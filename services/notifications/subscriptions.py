@@ -16,8 +16,16 @@ from shared.errors import DomainError, NotFound
 from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 from shared.reference import sectors as sector_taxonomy
 
-LIST_FILTERS = ("countries", "sectors", "match_types", "organization_ids", "space_ids", "thread_ids", "topics",
-                "organization_kinds")
+LIST_FILTERS = (
+    "countries",
+    "sectors",
+    "match_types",
+    "organization_ids",
+    "space_ids",
+    "thread_ids",
+    "topics",
+    "organization_kinds",
+)
 MATCH_TYPES = ("partner", "supplier", "inter_consortium")
 
 
@@ -47,7 +55,9 @@ def matches(filters: dict[str, Any], attrs: dict[str, Any]) -> bool:
         return False
     if (threads := filters.get("thread_ids")) and attrs.get("thread_id") not in threads:
         return False
-    if (topics := filters.get("topics")) and str(attrs.get("topic", "")).lower() not in {t.lower() for t in topics}:
+    if (topics := filters.get("topics")) and str(attrs.get("topic", "")).lower() not in {
+        t.lower() for t in topics
+    }:
         return False
     if (okinds := filters.get("organization_kinds")) and attrs.get("organization_kind") not in okinds:
         return False
@@ -62,26 +72,41 @@ def clean_filters(kind: str, filters: dict[str, Any]) -> dict[str, Any]:
         if value is None or value == []:
             continue
         if name not in spec.filters:
-            raise DomainError("invalid_filter", f"{kind} cannot be filtered by {name}",
-                              details={"filter": name, "allowed": list(spec.filters)})
+            raise DomainError(
+                "invalid_filter",
+                f"{kind} cannot be filtered by {name}",
+                details={"filter": name, "allowed": list(spec.filters)},
+            )
         if name == "min_score":
             score = float(value)
             if not 0 <= score <= 1:
-                raise DomainError("invalid_filter", "min_score is between 0 and 1", details={"min_score": value})
+                raise DomainError(
+                    "invalid_filter", "min_score is between 0 and 1", details={"min_score": value}
+                )
             cleaned[name] = score
             continue
         values = [str(v).strip() for v in value]
         if name == "countries":
             values = [v.upper() for v in values]
             if any(len(v) != 2 or not v.isalpha() for v in values):
-                raise DomainError("invalid_filter", "countries are ISO 3166-1 alpha-2 codes", details={"countries": value})
+                raise DomainError(
+                    "invalid_filter", "countries are ISO 3166-1 alpha-2 codes", details={"countries": value}
+                )
         elif name == "sectors":
             unknown = [v for v in values if v not in sector_taxonomy()]
             if unknown:
-                raise DomainError("unknown_sector", f"unknown sector codes: {', '.join(unknown)}", details={"sectors": unknown})
+                raise DomainError(
+                    "unknown_sector",
+                    f"unknown sector codes: {', '.join(unknown)}",
+                    details={"sectors": unknown},
+                )
         elif name == "match_types":
             if bad := [v for v in values if v not in MATCH_TYPES]:
-                raise DomainError("invalid_filter", f"match types are {', '.join(MATCH_TYPES)}", details={"match_types": bad})
+                raise DomainError(
+                    "invalid_filter",
+                    f"match types are {', '.join(MATCH_TYPES)}",
+                    details={"match_types": bad},
+                )
         elif name in ("organization_ids", "space_ids", "thread_ids"):
             try:
                 values = [str(uuid.UUID(v)) for v in values]
@@ -94,24 +119,44 @@ def clean_filters(kind: str, filters: dict[str, Any]) -> dict[str, Any]:
 def _check_kind(kind: str) -> None:
     if kind not in KINDS or not KINDS[kind].subscribable:
         subscribable = sorted(k for k, v in KINDS.items() if v.subscribable)
-        raise DomainError("unknown_notification_kind", f"{kind!r} is not a kind one can subscribe to",
-                          details={"kind": kind, "allowed": subscribable})
+        raise DomainError(
+            "unknown_notification_kind",
+            f"{kind!r} is not a kind one can subscribe to",
+            details={"kind": kind, "allowed": subscribable},
+        )
 
 
 def _check_email(mode: str) -> None:
     if mode not in EMAIL_MODES:
-        raise DomainError("validation_error", f"email is one of {', '.join(EMAIL_MODES)}", details={"email": mode})
+        raise DomainError(
+            "validation_error", f"email is one of {', '.join(EMAIL_MODES)}", details={"email": mode}
+        )
 
 
 async def create_subscription(
-    *, session: AsyncSession, user_id: uuid.UUID, kind: str, filters: dict[str, Any],
-    in_app: bool = True, email: str = "off", webhook: bool = False, is_default: bool = False,
+    *,
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    kind: str,
+    filters: dict[str, Any],
+    in_app: bool = True,
+    email: str = "off",
+    webhook: bool = False,
+    is_default: bool = False,
 ) -> Subscription:
     _check_kind(kind)
     _check_email(email)
     await ensure_recipient(session, user_id)
-    sub = Subscription(id=uuid.uuid4(), user_id=user_id, kind=kind, filters=clean_filters(kind, filters),
-                       in_app=in_app, email=email, webhook=webhook, is_default=is_default)
+    sub = Subscription(
+        id=uuid.uuid4(),
+        user_id=user_id,
+        kind=kind,
+        filters=clean_filters(kind, filters),
+        in_app=in_app,
+        email=email,
+        webhook=webhook,
+        is_default=is_default,
+    )
     session.add(sub)
     await session.flush()
     return sub
@@ -133,14 +178,18 @@ async def update_subscription(
     return sub
 
 
-async def get_subscription(subscription_id: uuid.UUID, *, session: AsyncSession, user_id: uuid.UUID) -> Subscription:
+async def get_subscription(
+    subscription_id: uuid.UUID, *, session: AsyncSession, user_id: uuid.UUID
+) -> Subscription:
     sub = await session.get(Subscription, subscription_id)
     if sub is None or sub.user_id != user_id:  # someone else's is as absent as a missing one
         raise NotFound("subscription", subscription_id, code="subscription_not_found")
     return sub
 
 
-async def delete_subscription(subscription_id: uuid.UUID, *, session: AsyncSession, user_id: uuid.UUID) -> None:
+async def delete_subscription(
+    subscription_id: uuid.UUID, *, session: AsyncSession, user_id: uuid.UUID
+) -> None:
     await get_subscription(subscription_id, session=session, user_id=user_id)
     await session.execute(delete(Subscription).where(Subscription.id == subscription_id))
 
@@ -153,9 +202,17 @@ async def list_subscriptions(
     if (after := decode_cursor(cursor)) is not None:
         created, last = after
         created = datetime.fromisoformat(created)
-        query = query.where(or_(Subscription.created_at > created,
-                                and_(Subscription.created_at == created, Subscription.id > uuid.UUID(last))))
-    rows = list((await session.execute(query.order_by(Subscription.created_at, Subscription.id).limit(limit + 1))).scalars())
+        query = query.where(
+            or_(
+                Subscription.created_at > created,
+                and_(Subscription.created_at == created, Subscription.id > uuid.UUID(last)),
+            )
+        )
+    rows = list(
+        (
+            await session.execute(query.order_by(Subscription.created_at, Subscription.id).limit(limit + 1))
+        ).scalars()
+    )
     more, rows = len(rows) > limit, rows[:limit]
     cursors = [encode_cursor(r.created_at.isoformat(), str(r.id)) for r in rows]
     return rows, cursors, cursors[-1] if more else None
@@ -163,15 +220,28 @@ async def list_subscriptions(
 
 async def ensure_role_defaults(*, session: AsyncSession, user_id: uuid.UUID, roles: list[str]) -> int:
     """Give a user the standing subscriptions of their roles, once (a role added later adds its own)."""
-    have = set((await session.execute(
-        select(Subscription.kind).where(Subscription.user_id == user_id, Subscription.is_default.is_(True))
-    )).scalars())
+    have = set(
+        (
+            await session.execute(
+                select(Subscription.kind).where(
+                    Subscription.user_id == user_id, Subscription.is_default.is_(True)
+                )
+            )
+        ).scalars()
+    )
     added = 0
     for role in roles:
         for kind, in_app, email in ROLE_DEFAULTS.get(role, []):
             if kind not in have:
-                await create_subscription(session=session, user_id=user_id, kind=kind, filters={},
-                                          in_app=in_app, email=email, is_default=True)
+                await create_subscription(
+                    session=session,
+                    user_id=user_id,
+                    kind=kind,
+                    filters={},
+                    in_app=in_app,
+                    email=email,
+                    is_default=True,
+                )
                 have.add(kind)
                 added += 1
     return added

@@ -35,13 +35,16 @@ class Result:
 
 
 class DeliveryWorker:
-    def __init__(self, *, hub: Hub, session_factory: async_sessionmaker[AsyncSession],
-                 settings: NotificationsSettings) -> None:
+    def __init__(
+        self, *, hub: Hub, session_factory: async_sessionmaker[AsyncSession], settings: NotificationsSettings
+    ) -> None:
         self.hub = hub
         self.settings = settings
         self._factory = session_factory
         self._mailer = Mailer(settings)
-        self._http = webhook_client(allow_private=settings.webhook_allow_private, timeout_s=settings.webhook_timeout_s)
+        self._http = webhook_client(
+            allow_private=settings.webhook_allow_private, timeout_s=settings.webhook_timeout_s
+        )
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._secret: str | None = None
@@ -76,8 +79,9 @@ class DeliveryWorker:
     async def work_once(self) -> int:
         """Claim and send one batch; returns how many deliveries it worked."""
         async with self._factory() as session:
-            claimed = await queue.claim(session, limit=self.settings.delivery_batch,
-                                        lease_s=self.settings.delivery_lease_s)
+            claimed = await queue.claim(
+                session, limit=self.settings.delivery_batch, lease_s=self.settings.delivery_lease_s
+            )
             await session.commit()
         if not claimed:
             return 0
@@ -118,41 +122,64 @@ class DeliveryWorker:
         if not ids:
             return {}
         async with self._factory() as session:
-            rows = (await session.execute(select(WebhookEndpoint).where(WebhookEndpoint.id.in_(ids)))).scalars()
+            rows = (
+                await session.execute(select(WebhookEndpoint).where(WebhookEndpoint.id.in_(ids)))
+            ).scalars()
             return {e.id: e for e in rows}
 
     async def _webhook(self, delivery: Delivery, endpoint: WebhookEndpoint | None) -> Result:
         if endpoint is None or not endpoint.enabled:
-            return Result(delivery, Outcome(False, error="endpoint disabled or deleted"), cancelled="endpoint disabled")
-        created = queue.aware(datetime.fromisoformat(delivery.payload.get("created_at"))) if delivery.payload.get(
-            "created_at") else queue.aware(delivery.created_at)
+            return Result(
+                delivery, Outcome(False, error="endpoint disabled or deleted"), cancelled="endpoint disabled"
+            )
+        created = (
+            queue.aware(datetime.fromisoformat(delivery.payload.get("created_at")))
+            if delivery.payload.get("created_at")
+            else queue.aware(delivery.created_at)
+        )
         body = body_of(delivery.event_type, delivery.payload.get("data", {}), created or datetime.now(UTC))
-        outcome = await send(self._http, url=endpoint.url, secret=endpoint.secret,
-                             message_id=delivery.message_id, body=body)
+        outcome = await send(
+            self._http, url=endpoint.url, secret=endpoint.secret, message_id=delivery.message_id, body=body
+        )
         return Result(delivery, outcome, permanent=outcome.gone)
 
     async def _email(self, delivery: Delivery) -> Result:
         if self._secret is None:
             async with self._secret_lock, self._factory() as session:
                 if self._secret is None:
-                    self._secret = await load_secret(session=session, configured=self.settings.unsubscribe_secret)
+                    self._secret = await load_secret(
+                        session=session, configured=self.settings.unsubscribe_secret
+                    )
                     await session.commit()
         async with self._factory() as session:
-            message = await messages.build(delivery, session=session, settings=self.settings, secret=self._secret)
+            message = await messages.build(
+                delivery, session=session, settings=self.settings, secret=self._secret
+            )
         if message is None:
             return Result(delivery, Outcome(False, error="nothing to send"), cancelled="no recipient address")
         started = time.perf_counter()
         sent = await self._mailer.send(message)
-        outcome = Outcome(sent.ok, 250 if sent.ok else None, sent.error,
-                          duration_ms=round((time.perf_counter() - started) * 1000, 2))
+        outcome = Outcome(
+            sent.ok,
+            250 if sent.ok else None,
+            sent.error,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
         return Result(delivery, outcome, permanent=sent.permanent)
 
-    async def _record(self, results: list[Result], endpoints: dict[uuid.UUID, WebhookEndpoint], *,
-                      session: AsyncSession) -> None:
+    async def _record(
+        self, results: list[Result], endpoints: dict[uuid.UUID, WebhookEndpoint], *, session: AsyncSession
+    ) -> None:
         now = datetime.now(UTC)
         s = self.settings
-        rows = {d.id: d for d in (await session.execute(
-            select(Delivery).where(Delivery.id.in_([r.delivery.id for r in results])))).scalars()}
+        rows = {
+            d.id: d
+            for d in (
+                await session.execute(
+                    select(Delivery).where(Delivery.id.in_([r.delivery.id for r in results]))
+                )
+            ).scalars()
+        }
         attempts = []
         touched: dict[uuid.UUID, list[tuple[bool, bool, bool]]] = {}
         for r in results:
@@ -164,22 +191,40 @@ class DeliveryWorker:
                 continue
             d.attempts += 1
             d.last_status_code, d.last_error = r.outcome.status_code, r.outcome.error
-            attempts.append({"id": uuid.uuid4(), "delivery_id": d.id, "endpoint_id": d.endpoint_id,
-                             "attempted_at": now, "status_code": r.outcome.status_code, "error": r.outcome.error,
-                             "duration_ms": r.outcome.duration_ms})
+            attempts.append(
+                {
+                    "id": uuid.uuid4(),
+                    "delivery_id": d.id,
+                    "endpoint_id": d.endpoint_id,
+                    "attempted_at": now,
+                    "status_code": r.outcome.status_code,
+                    "error": r.outcome.error,
+                    "duration_ms": r.outcome.duration_ms,
+                }
+            )
             if r.outcome.ok:
                 d.status, d.delivered_at = "delivered", now
             else:
                 schedule = s.webhook_retry_schedule_s if d.channel == "webhook" else s.email_retry_schedule_s
-                delay = None if r.permanent else queue.next_delay(
-                    schedule, d.attempts, jitter=s.webhook_jitter, retry_after=r.outcome.retry_after_s,
-                    retry_after_max=s.webhook_retry_after_max_s)
+                delay = (
+                    None
+                    if r.permanent
+                    else queue.next_delay(
+                        schedule,
+                        d.attempts,
+                        jitter=s.webhook_jitter,
+                        retry_after=r.outcome.retry_after_s,
+                        retry_after_max=s.webhook_retry_after_max_s,
+                    )
+                )
                 if delay is None:
                     d.status = "failed"
                 else:
                     d.next_attempt_at = now + timedelta(seconds=delay)
             if d.channel == "webhook" and d.endpoint_id in endpoints:
-                touched.setdefault(d.endpoint_id, []).append((r.outcome.ok, r.outcome.gone, d.status == "failed"))
+                touched.setdefault(d.endpoint_id, []).append(
+                    (r.outcome.ok, r.outcome.gone, d.status == "failed")
+                )
         if attempts:
             await session.execute(insert(DeliveryAttempt), attempts)
         for endpoint_id, outcomes in touched.items():

@@ -21,9 +21,19 @@ def render() -> str:
         "| --- | --- | --- |",
     ]
     rows = describe()
-    lines += [f"| `{r['type']}` | `{r['subject']}` | {r['doc'].splitlines()[0] if r['doc'] else ''} |" for r in rows]
+    lines += [
+        f"| `{r['type']}` | `{r['subject']}` | {r['doc'].splitlines()[0] if r['doc'] else ''} |" for r in rows
+    ]
     for r in rows:
-        lines += ["", f"## `{r['type']}`", "", r["doc"], "", f"Owner: {r['owner']}. Subject: `{r['subject']}`.", ""]
+        lines += [
+            "",
+            f"## `{r['type']}`",
+            "",
+            r["doc"],
+            "",
+            f"Owner: {r['owner']}. Subject: `{r['subject']}`.",
+            "",
+        ]
         lines += ["```json", json.dumps(r["schema"], indent=2, sort_keys=True), "```"]
     return "\n".join(lines) + "\n"
 

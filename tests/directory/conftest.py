@@ -10,15 +10,23 @@ from services.directory.main import build_app
 from tests.infra import serve_in_process
 
 
-def directory_settings(database_url: str, nats_url: str, redis_url: str, namespace: str, **extra) -> DirectorySettings:  # type: ignore[no-untyped-def]
+def directory_settings(
+    database_url: str, nats_url: str, redis_url: str, namespace: str, **extra
+) -> DirectorySettings:  # type: ignore[no-untyped-def]
     return DirectorySettings(
-        database_url=database_url, nats_url=nats_url, redis_url=redis_url, namespace=namespace,
-        outbox_poll_interval_s=0.2, **extra,
+        database_url=database_url,
+        nats_url=nats_url,
+        redis_url=redis_url,
+        namespace=namespace,
+        outbox_poll_interval_s=0.2,
+        **extra,
     )
 
 
 @pytest.fixture
-async def directory(database_url, nats_server, redis_server, namespace, signing_keys) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+async def directory(
+    database_url, nats_server, redis_server, namespace, signing_keys
+) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
     app = build_app(
         directory_settings(
             database_url, nats_server.url, redis_server.url, namespace, jwt_public_key=signing_keys.public

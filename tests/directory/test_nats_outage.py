@@ -11,7 +11,9 @@ from tests.directory.people_helpers import bearer, sign_up
 from tests.infra import NatsServer, eventually, serve_in_process
 
 
-async def test_registrations_survive_a_broker_outage_and_are_published_once(database_url, redis_server, namespace, tmp_path, signing_keys):
+async def test_registrations_survive_a_broker_outage_and_are_published_once(
+    database_url, redis_server, namespace, tmp_path, signing_keys
+):
     broker = NatsServer(tmp_path / "nats-outage")
     broker.start()
     settings = directory_settings(
@@ -42,7 +44,9 @@ async def test_registrations_survive_a_broker_outage_and_are_published_once(data
             js = nc.jetstream()
             name = stream_config(settings, "directory").name
             info = await js.stream_info(name)
-            messages = [await js.get_msg(name, s) for s in range(info.state.first_seq, info.state.last_seq + 1)]
+            messages = [
+                await js.get_msg(name, s) for s in range(info.state.first_seq, info.state.last_seq + 1)
+            ]
         finally:
             await nc.close()
         messages = [m for m in messages if m.subject.endswith("organization.registered")]

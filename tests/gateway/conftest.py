@@ -38,7 +38,10 @@ def make_settings(nats_server, redis_server, namespace, keypair):  # type: ignor
             "namespace": namespace,
             "jwt_public_key": keypair[1],
             # Nothing listens there: a test that reaches a service sees it unavailable.
-            **{f"{s}_url": f"http://127.0.0.1:{free_port()}" for s in ("directory", "matching", "forum", "notifications")},
+            **{
+                f"{s}_url": f"http://127.0.0.1:{free_port()}"
+                for s in ("directory", "matching", "forum", "notifications")
+            },
             "service_timeout_s": 1.0,
         }
         return GatewaySettings(**(values | overrides))

@@ -72,10 +72,12 @@ def test_sdl_check_compares_a_base_branch_sdl_with_the_committed_one(tmp_path: P
     head.write_text(V2)
     result = subprocess.run(
         [sys.executable, "-m", "gateway.sdl", "--check", str(base), "--against", str(head)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1 and "Enum value Kind.AGENCY was removed." in result.stderr
     same = subprocess.run(
-        [sys.executable, "-m", "gateway.sdl", "--check", str(head), "--against", str(head)], capture_output=True
+        [sys.executable, "-m", "gateway.sdl", "--check", str(head), "--against", str(head)],
+        capture_output=True,
     )
     assert same.returncode == 0

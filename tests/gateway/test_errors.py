@@ -52,7 +52,9 @@ async def test_an_expected_typed_result_passes_untouched(make_settings):
     settings = make_settings()
     async with gateway_client(settings, probe_schema(settings)) as client:
         body = (await client.post("/graphql", json={"query": "{ missing { code message id } }"})).json()
-    assert body == {"data": {"missing": {"code": "organization_not_found", "message": "no such organization", "id": "x"}}}
+    assert body == {
+        "data": {"missing": {"code": "organization_not_found", "message": "no such organization", "id": "x"}}
+    }
 
 
 async def test_an_unreachable_service_reads_as_unavailable(make_settings):

@@ -30,9 +30,11 @@ def probe_schema(settings) -> strawberry.Schema:  # type: ignore[no-untyped-def]
 async def test_post_and_get_answer_alike_and_resolvers_can_set_headers(make_settings):
     settings = make_settings()
     async with gateway_client(settings, probe_schema(settings)) as client:
-        post = await client.post("/graphql", json={"query": "query H($n: String!) { hello(name: $n) }", "variables": {"n": "Lima"}})
+        post = await client.post(
+            "/graphql", json={"query": "query H($n: String!) { hello(name: $n) }", "variables": {"n": "Lima"}}
+        )
         get = await client.get("/graphql", params={"query": "{ hello }"})
-        mutation = await client.post("/graphql", json={"query": "mutation { shout(word: \"feria\") }"})
+        mutation = await client.post("/graphql", json={"query": 'mutation { shout(word: "feria") }'})
     assert post.json() == {"data": {"hello": "hola Lima"}} and post.headers["x-probe"] == "seen"
     assert post.headers["content-type"] == "application/json"
     assert get.json() == {"data": {"hello": "hola mundo"}}
@@ -42,10 +44,14 @@ async def test_post_and_get_answer_alike_and_resolvers_can_set_headers(make_sett
 async def test_what_the_lean_path_does_not_handle_gets_strawberrys_answers(make_settings):
     settings = make_settings()
     async with gateway_client(settings, probe_schema(settings)) as client:
-        broken = await client.post("/graphql", content=b"{not json", headers={"content-type": "application/json"})
+        broken = await client.post(
+            "/graphql", content=b"{not json", headers={"content-type": "application/json"}
+        )
         no_query = await client.post("/graphql", json={"variables": {}})
-        unknown_operation = await client.post("/graphql", json={"query": "query A { hello }", "operationName": "B"})
-        mutation_by_get = await client.get("/graphql", params={"query": "mutation { shout(word: \"x\") }"})
+        unknown_operation = await client.post(
+            "/graphql", json={"query": "query A { hello }", "operationName": "B"}
+        )
+        mutation_by_get = await client.get("/graphql", params={"query": 'mutation { shout(word: "x") }'})
     assert broken.status_code == 400
     assert no_query.status_code == 400
     assert unknown_operation.status_code == 400
@@ -56,7 +62,7 @@ async def test_validation_errors_and_variables_are_checked_on_the_lean_path(make
     settings = make_settings()
     async with gateway_client(settings, probe_schema(settings)) as client:
         missing = await client.post("/graphql", json={"query": "query H($n: String!) { hello(name: $n) }"})
-        wrong = await client.post("/graphql", json={"query": "{ hello(nombre: \"x\") }"})
+        wrong = await client.post("/graphql", json={"query": '{ hello(nombre: "x") }'})
     assert missing.status_code == 200 and missing.json()["data"] is None
     assert missing.json()["errors"][0]["extensions"] == {"code": "invalid_variables"}
     assert "Variable '$n'" in missing.json()["errors"][0]["message"]

@@ -41,7 +41,9 @@ async def test_gql_client_receives_live_pushes_and_its_identity(make_settings, i
             await eventually(lambda: _open(app))
             nc = await nats.connect(settings.nats_url)
             try:
-                await nc.publish(news_subject(settings, topic), json.dumps({"text": "rueda de negocios"}).encode())
+                await nc.publish(
+                    news_subject(settings, topic), json.dumps({"text": "rueda de negocios"}).encode()
+                )
             finally:
                 await nc.close()
             assert (await asyncio.wait_for(first, timeout=5)) == {"news": "rueda de negocios"}

@@ -21,8 +21,12 @@ def echo_service(calls: list[str]) -> FastAPI:
     async def echo(rest: str, request: Request) -> dict:
         calls.append(f"{request.method} /echo/{rest}")
         body = await request.body()
-        return {"path": request.url.path, "query": sorted(request.query_params.multi_items()),
-                "auth": request.headers.get("authorization"), "body": body.decode()}
+        return {
+            "path": request.url.path,
+            "query": sorted(request.query_params.multi_items()),
+            "auth": request.headers.get("authorization"),
+            "body": body.decode(),
+        }
 
     @app.get("/countries")
     async def countries() -> list[dict]:
@@ -32,7 +36,7 @@ def echo_service(calls: list[str]) -> FastAPI:
     @app.get("/chunked")
     async def chunked() -> StreamingResponse:
         async def parts():  # type: ignore[no-untyped-def]
-            for part in (b'{"a":', b' [1, 2', b", 3]}"):
+            for part in (b'{"a":', b" [1, 2", b", 3]}"):
                 yield part
 
         return StreamingResponse(parts(), media_type="application/json")
@@ -50,15 +54,20 @@ async def test_requests_reuse_one_kept_alive_connection_and_encode_what_they_sen
     async with gateway_server(echo_service(calls)) as address:
         http = PooledHTTP(f"http://{address}", 5)
         first = await http.request(
-            "POST", "/echo/a b", json={"ids": ["x"]}, params={"kind": ["sme", "agency"], "first": 2, "none": None},
+            "POST",
+            "/echo/a b",
+            json={"ids": ["x"]},
+            params={"kind": ["sme", "agency"], "first": 2, "none": None},
             headers={"Authorization": "Bearer t"},
         )
         second = await http.request("GET", "/echo/again?lang=es", params={"q": "café & té"})
         assert len(http._idle) == 1  # one connection served both, and waits for the next
         await http.aclose()
     assert first.status_code == 200 and first.json() == {
-        "path": "/echo/a b", "query": [["first", "2"], ["kind", "agency"], ["kind", "sme"]],
-        "auth": "Bearer t", "body": '{"ids":["x"]}',
+        "path": "/echo/a b",
+        "query": [["first", "2"], ["kind", "agency"], ["kind", "sme"]],
+        "auth": "Bearer t",
+        "body": '{"ids":["x"]}',
     }
     assert second.json()["path"] == "/echo/again"
     assert second.json()["query"] == [["lang", "es"], ["q", "café & té"]]

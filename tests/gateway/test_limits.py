@@ -87,10 +87,11 @@ async def test_first_from_a_variable_is_costed_at_its_default_or_the_configured_
 
 async def test_a_fragment_bomb_is_measured_quickly_and_refused(make_settings):
     # Each fragment spreads the next one twice: 2^40 fields if expanded naively.
-    fragments = "\n".join(
-        f"fragment F{i} on Organization {{ ...F{i + 1} ...F{i + 1} }}" for i in range(40)
-    ) + "\nfragment F40 on Organization { id }"
-    query = "query Bomb { organization(id: \"x\") { ...F0 } }\n" + fragments
+    fragments = (
+        "\n".join(f"fragment F{i} on Organization {{ ...F{i + 1} ...F{i + 1} }}" for i in range(40))
+        + "\nfragment F40 on Organization { id }"
+    )
+    query = 'query Bomb { organization(id: "x") { ...F0 } }\n' + fragments
     async with gateway_client(make_settings(max_tokens=5000)) as client:
         started = time.perf_counter()
         _, body = await _post(client, query)
@@ -131,8 +132,11 @@ async def test_cors_allows_only_the_configured_origins(make_settings):
     async with gateway_client(settings) as client:
         allowed = await client.options(
             "/graphql",
-            headers={"Origin": "https://sela.org", "Access-Control-Request-Method": "POST",
-                     "Access-Control-Request-Headers": "authorization,content-type"},
+            headers={
+                "Origin": "https://sela.org",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization,content-type",
+            },
         )
         refused = await client.options(
             "/graphql", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}

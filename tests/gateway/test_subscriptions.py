@@ -47,7 +47,9 @@ async def _init(ws, payload: dict | None = None) -> dict:  # type: ignore[no-unt
 
 
 async def _subscribe(ws, op_id: str, query: str, **variables) -> None:  # type: ignore[no-untyped-def]
-    await ws.send(json.dumps({"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables}}))
+    await ws.send(
+        json.dumps({"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables}})
+    )
 
 
 async def test_a_malformed_message_closes_with_4400(live_gateway):
@@ -99,7 +101,9 @@ async def test_a_second_init_closes_with_4429(live_gateway):
 async def test_an_invalid_token_at_init_closes_with_4403(live_gateway):
     _, _, server = await live_gateway()
     async with server as host, await _connect(host) as ws:
-        await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": "Bearer not-a-jwt"}}))
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"Authorization": "Bearer not-a-jwt"}})
+        )
         assert await _closed_with(ws) == (4403, "Forbidden")
 
 

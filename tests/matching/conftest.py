@@ -25,16 +25,26 @@ KEYS = generate_keypair()
 OFFICER = uuid.uuid4()
 
 
-def matching_settings(database_url: str, nats_url: str, redis_url: str, namespace: str, **extra: Any) -> MatchingSettings:
+def matching_settings(
+    database_url: str, nats_url: str, redis_url: str, namespace: str, **extra: Any
+) -> MatchingSettings:
     return MatchingSettings(
-        database_url=database_url, nats_url=nats_url, redis_url=redis_url, namespace=namespace,
-        outbox_poll_interval_s=0.2, jwt_public_key=KEYS[1], alert_threshold=0.5, **extra,
+        database_url=database_url,
+        nats_url=nats_url,
+        redis_url=redis_url,
+        namespace=namespace,
+        outbox_poll_interval_s=0.2,
+        jwt_public_key=KEYS[1],
+        alert_threshold=0.5,
+        **extra,
     )
 
 
 def sme(name: str, country: str = "EC", **profile: Any) -> OrganizationRegistered:
     base = {"kind": "sme", "size_class": "small", "export_checkup_score": 70, "target_markets": ["DE", "NL"]}
-    return OrganizationRegistered(organization_id=uuid.uuid4(), name=name, country=country, **(base | profile))
+    return OrganizationRegistered(
+        organization_id=uuid.uuid4(), name=name, country=country, **(base | profile)
+    )
 
 
 @dataclass
@@ -48,13 +58,18 @@ class Matching:
     async def publish(self, event: DomainEvent, envelope: CloudEvent | None = None) -> CloudEvent:
         """As directory would: a CloudEvent on directory's stream (a repeated envelope is a redelivery)."""
         envelope = envelope or event.envelope()
-        await self.js.publish(self.settings.subject(event.spec.subject), envelope.to_json(),
-                              headers={"Nats-Msg-Id": uuid.uuid4().hex})
+        await self.js.publish(
+            self.settings.subject(event.spec.subject),
+            envelope.to_json(),
+            headers={"Nats-Msg-Id": uuid.uuid4().hex},
+        )
         return envelope
 
     async def register(self, event: OrganizationRegistered, manager: uuid.UUID | None = None) -> uuid.UUID:
         if manager is not None:
-            await self.publish(OrganizationManagerAdded(organization_id=event.organization_id, user_id=manager))
+            await self.publish(
+                OrganizationManagerAdded(organization_id=event.organization_id, user_id=manager)
+            )
         await self.publish(event)
         await eventually(lambda: self._projected(event.organization_id))
         return event.organization_id
@@ -64,8 +79,11 @@ class Matching:
 
     async def matches(self, organization_id: uuid.UUID, **params: Any) -> dict:
         """As an agency officer (who may read any organization's suggestions)."""
-        r = await self.client.get(f"/organizations/{organization_id}/matches", params=params,
-                                  headers=self.auth(OFFICER, "agency_officer"))
+        r = await self.client.get(
+            f"/organizations/{organization_id}/matches",
+            params=params,
+            headers=self.auth(OFFICER, "agency_officer"),
+        )
         assert r.status_code == 200, r.text
         return r.json()
 

@@ -24,26 +24,48 @@ from tests.matching.conftest import sme
 
 
 def consortium(name: str, country: str, sectors: list[str]) -> OrganizationRegistered:
-    return OrganizationRegistered(organization_id=uuid.uuid4(), name=name, kind="consortium", country=country,
-                                  sectors=sectors, target_markets=["DE", "US"])
+    return OrganizationRegistered(
+        organization_id=uuid.uuid4(),
+        name=name,
+        kind="consortium",
+        country=country,
+        sectors=sectors,
+        target_markets=["DE", "US"],
+    )
 
 
 async def test_consortia_pool_their_members_across_countries_and_rebuild_reproduces_the_read_model(matching):
     ec = consortium("Consorcio Cacao Ecuador", "EC", ["cacao"])
     pe = consortium("Consorcio Chocolate Perú", "PE", ["cacao"])
     manager = uuid.uuid4()
-    await matching.publish(ConsortiumCreated(consortium_id=ec.organization_id, name=ec.name, country="EC",
-                                             manager_user_id=manager))
+    await matching.publish(
+        ConsortiumCreated(
+            consortium_id=ec.organization_id, name=ec.name, country="EC", manager_user_id=manager
+        )
+    )
     for c in (ec, pe):
         await matching.register(c)
-    grower = sme("Finca Cacao", sectors=["cacao"], products=[{"hs_code": "180100", "description": "cacao en grano"}])
-    maker = sme("Chocolates Lima", "PE", sectors=["cacao"], products=[{"hs_code": "180632", "description": "chocolate"}])
+    grower = sme(
+        "Finca Cacao", sectors=["cacao"], products=[{"hs_code": "180100", "description": "cacao en grano"}]
+    )
+    maker = sme(
+        "Chocolates Lima",
+        "PE",
+        sectors=["cacao"],
+        products=[{"hs_code": "180632", "description": "chocolate"}],
+    )
     gone = sme("Se Fue", sectors=["cacao"], products=[{"hs_code": "180500", "description": "cacao en polvo"}])
     for org in (grower, maker, gone):
         await matching.register(org, manager=uuid.uuid4())
-    await matching.publish(MemberJoined(consortium_id=ec.organization_id, organization_id=grower.organization_id))
-    await matching.publish(MemberJoined(consortium_id=pe.organization_id, organization_id=maker.organization_id))
-    await matching.publish(MemberJoined(consortium_id=ec.organization_id, organization_id=gone.organization_id))
+    await matching.publish(
+        MemberJoined(consortium_id=ec.organization_id, organization_id=grower.organization_id)
+    )
+    await matching.publish(
+        MemberJoined(consortium_id=pe.organization_id, organization_id=maker.organization_id)
+    )
+    await matching.publish(
+        MemberJoined(consortium_id=ec.organization_id, organization_id=gone.organization_id)
+    )
     await matching.publish(MemberLeft(consortium_id=ec.organization_id, organization_id=gone.organization_id))
     await matching.publish(OrganizationUpdated(**(grower.model_dump() | {"offers": "cacao fino de aroma"})))
     await matching.publish(OrganizationDeleted(organization_id=gone.organization_id))
@@ -63,7 +85,9 @@ async def test_consortia_pool_their_members_across_countries_and_rebuild_reprodu
     runtime = matching.app.state.runtime
     async with runtime.session() as session:
         before = await read_model(session)
-        processed_before = (await session.execute(select(func.count()).select_from(processed_events))).scalar_one()
+        processed_before = (
+            await session.execute(select(func.count()).select_from(processed_events))
+        ).scalar_one()
         assert len(before["memberships"]) == 2 and len(before["organizations"]) == 4
         assert (str(ec.organization_id), str(manager), "manager") in before["managers"]
         # Damage the model: a rebuild starts from nothing, so nothing of this survives.
@@ -73,7 +97,9 @@ async def test_consortia_pool_their_members_across_countries_and_rebuild_reprodu
     assert stats["events"] >= 15 and stats["applied"] == stats["events"]
     async with runtime.session() as session:
         assert await read_model(session) == before
-        processed_after = (await session.execute(select(func.count()).select_from(processed_events))).scalar_one()
+        processed_after = (
+            await session.execute(select(func.count()).select_from(processed_events))
+        ).scalar_one()
     assert processed_after == processed_before
 
 
@@ -81,10 +107,14 @@ async def test_formation_is_for_consortium_managers_and_agency_officers(matching
     codes = ["180100", "180200", "180310", "180400", "180500", "180632", "081340", "200799"]  # 8 headings
     ids = []
     for i, code in enumerate(codes):
-        org = sme(f"Agro {i}", sectors=["cacao"], products=[{"hs_code": code, "description": f"producto {code}"}])
+        org = sme(
+            f"Agro {i}", sectors=["cacao"], products=[{"hs_code": code, "description": f"producto {code}"}]
+        )
         ids.append(str(await matching.register(org)))
     body = {"sector": "agroindustry", "country": "EC"}
-    member = await matching.client.post("/formations", json=body, headers=matching.auth(uuid.uuid4(), "member"))
+    member = await matching.client.post(
+        "/formations", json=body, headers=matching.auth(uuid.uuid4(), "member")
+    )
     assert member.status_code == 403 and member.json()["error"]["code"] == "forbidden"
     anonymous = await matching.client.post("/formations", json=body)
     assert anonymous.status_code == 401

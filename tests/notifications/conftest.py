@@ -21,13 +21,22 @@ from shared.events.directory import OrganizationManagerAdded, UserContactChanged
 from tests.infra import eventually, serve_in_process
 
 
-def notifications_settings(database_url: str, nats_url: str, redis_url: str, namespace: str, public_key: str,
-                           **extra: Any) -> NotificationsSettings:
+def notifications_settings(
+    database_url: str, nats_url: str, redis_url: str, namespace: str, public_key: str, **extra: Any
+) -> NotificationsSettings:
     values: dict[str, Any] = dict(
-        database_url=database_url, nats_url=nats_url, redis_url=redis_url, namespace=namespace,
-        jwt_public_key=public_key, outbox_poll_interval_s=0.2, consumer_ack_wait_s=5.0,
-        consumer_backoff_s=[0.1, 0.2, 0.5, 1.0], delivery_poll_interval_s=0.1,
-        webhook_retry_schedule_s=[0.2, 0.2, 0.2], email_retry_schedule_s=[0.2, 0.2], webhook_jitter=0.0,
+        database_url=database_url,
+        nats_url=nats_url,
+        redis_url=redis_url,
+        namespace=namespace,
+        jwt_public_key=public_key,
+        outbox_poll_interval_s=0.2,
+        consumer_ack_wait_s=5.0,
+        consumer_backoff_s=[0.1, 0.2, 0.5, 1.0],
+        delivery_poll_interval_s=0.1,
+        webhook_retry_schedule_s=[0.2, 0.2, 0.2],
+        email_retry_schedule_s=[0.2, 0.2],
+        webhook_jitter=0.0,
     )
     values.update(extra)
     return NotificationsSettings(**values)
@@ -51,15 +60,29 @@ class Notifications:
         if event_id:
             envelope.id = event_id
         js = self.nc.jetstream()
-        await js.publish(self.settings.subject(event.spec.subject), envelope.to_json(),
-                         headers={"Nats-Msg-Id": envelope.id})
+        await js.publish(
+            self.settings.subject(event.spec.subject),
+            envelope.to_json(),
+            headers={"Nats-Msg-Id": envelope.id},
+        )
         return envelope.id
 
-    async def person(self, *roles: str, email: str | None = None, language: str = "es",
-                     organization_id: uuid.UUID | None = None) -> uuid.UUID:
+    async def person(
+        self,
+        *roles: str,
+        email: str | None = None,
+        language: str = "es",
+        organization_id: uuid.UUID | None = None,
+    ) -> uuid.UUID:
         user_id = uuid.uuid4()
-        await self.publish(UserRegistered(user_id=user_id, display_name=f"Persona {user_id.hex[:4]}",
-                                          language=language, roles=list(roles)))
+        await self.publish(
+            UserRegistered(
+                user_id=user_id,
+                display_name=f"Persona {user_id.hex[:4]}",
+                language=language,
+                roles=list(roles),
+            )
+        )
         if email:
             await self.publish(UserContactChanged(user_id=user_id, email=email, language=language))
         if organization_id:
@@ -88,7 +111,9 @@ class Notifications:
         assert response.status_code == 200, response.text
         return response.json()
 
-    async def wait_for_inbox(self, user_id: uuid.UUID, count: int, within: float = 10.0) -> list[dict[str, Any]]:
+    async def wait_for_inbox(
+        self, user_id: uuid.UUID, count: int, within: float = 10.0
+    ) -> list[dict[str, Any]]:
         async def enough():  # type: ignore[no-untyped-def]
             items = (await self.inbox(user_id, limit=200))["items"]
             return items if len(items) >= count else None
@@ -103,11 +128,26 @@ def notifications_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def notifications(database_url, nats_server, redis_server, namespace, signing_keys, tmp_path,
-                        notifications_overrides, request) -> AsyncIterator[Notifications]:  # type: ignore[no-untyped-def]
+async def notifications(
+    database_url,
+    nats_server,
+    redis_server,
+    namespace,
+    signing_keys,
+    tmp_path,
+    notifications_overrides,
+    request,
+) -> AsyncIterator[Notifications]:  # type: ignore[no-untyped-def]
     extra = {**notifications_overrides, **(getattr(request, "param", {}) or {})}
-    settings = notifications_settings(database_url, nats_server.url, redis_server.url, namespace,
-                                      signing_keys.public, mail_sink_dir=str(tmp_path / "mail"), **extra)
+    settings = notifications_settings(
+        database_url,
+        nats_server.url,
+        redis_server.url,
+        namespace,
+        signing_keys.public,
+        mail_sink_dir=str(tmp_path / "mail"),
+        **extra,
+    )
     app = build_app(settings)
     nc = await nats.connect(nats_server.url)
     try:

@@ -37,9 +37,19 @@ class Process:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "services.notifications.main:app", "--host", "127.0.0.1",
-             "--port", str(self.port)],
-            env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "services.notifications.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
         )
 
     def kill(self) -> None:
@@ -91,11 +101,19 @@ async def test_a_killed_service_restarts_and_every_recipient_has_each_alert_exac
     async def items_of(user: uuid.UUID) -> tuple[int, int, int]:
         """(items, distinct events, sum of grouped counts) for one recipient."""
         async with engine.connect() as conn:
-            items, distinct = (await conn.execute(
-                select(func.count(), func.count(NotificationItem.event_id.distinct()))
-                .where(NotificationItem.user_id == user))).one()
-            counted = (await conn.execute(
-                select(func.coalesce(func.sum(Notification.item_count), 0)).where(Notification.user_id == user))
+            items, distinct = (
+                await conn.execute(
+                    select(func.count(), func.count(NotificationItem.event_id.distinct())).where(
+                        NotificationItem.user_id == user
+                    )
+                )
+            ).one()
+            counted = (
+                await conn.execute(
+                    select(func.coalesce(func.sum(Notification.item_count), 0)).where(
+                        Notification.user_id == user
+                    )
+                )
             ).scalar_one()
         return items, distinct, counted
 
@@ -109,15 +127,29 @@ async def test_a_killed_service_restarts_and_every_recipient_has_each_alert_exac
         await publish(OrganizationManagerAdded(organization_id=sme, user_id=owner))
         async with httpx.AsyncClient(base_url=service.url) as client:
             for user in officers:
-                token = signing_keys.issuer.access_token(Principal(user_id=user, roles=frozenset({"agency_officer"})))
-                r = await client.post("/subscriptions", headers={"authorization": f"Bearer {token}"},
-                                      json={"kind": "match.found", "filters": {"countries": ["CR"]}})
+                token = signing_keys.issuer.access_token(
+                    Principal(user_id=user, roles=frozenset({"agency_officer"}))
+                )
+                r = await client.post(
+                    "/subscriptions",
+                    headers={"authorization": f"Bearer {token}"},
+                    json={"kind": "match.found", "filters": {"countries": ["CR"]}},
+                )
                 assert r.status_code == 201, r.text
         await eventually(lambda: _has_owner(engine, owner), timeout=15)
 
-        matches = [MatchFound(match_id=uuid.uuid4(), match_type="partner",
-                              organization_id=sme if i % 2 == 0 else uuid.uuid4(), counterpart_id=uuid.uuid4(),
-                              score=0.8, countries=["CR"], sectors=["cacao"]) for i in range(BURST)]
+        matches = [
+            MatchFound(
+                match_id=uuid.uuid4(),
+                match_type="partner",
+                organization_id=sme if i % 2 == 0 else uuid.uuid4(),
+                counterpart_id=uuid.uuid4(),
+                score=0.8,
+                countries=["CR"],
+                sectors=["cacao"],
+            )
+            for i in range(BURST)
+        ]
 
         async def burst() -> list[str]:
             return [await publish(m) for m in matches]
@@ -139,8 +171,13 @@ async def test_a_killed_service_restarts_and_every_recipient_has_each_alert_exac
         for user, count in expected.items():
             assert await items_of(user) == (count, count, count), user
         async with engine.connect() as conn:
-            seen = set((await conn.execute(
-                select(NotificationItem.event_id).where(NotificationItem.user_id == officers[0]))).scalars())
+            seen = set(
+                (
+                    await conn.execute(
+                        select(NotificationItem.event_id).where(NotificationItem.user_id == officers[0])
+                    )
+                ).scalars()
+            )
         assert seen == set(event_ids)
     finally:
         service.stop()
@@ -156,7 +193,8 @@ async def _has_owner(engine, owner) -> bool:  # type: ignore[no-untyped-def]
     from services.notifications.models import RecipientOrganization
 
     async with engine.connect() as conn:
-        return bool((await conn.execute(
-            select(func.count()).where(RecipientOrganization.user_id == owner))).scalar_one())
-
-
+        return bool(
+            (
+                await conn.execute(select(func.count()).where(RecipientOrganization.user_id == owner))
+            ).scalar_one()
+        )

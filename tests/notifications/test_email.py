@@ -102,9 +102,12 @@ async def test_one_click_unsubscribe_stops_that_kind_of_email(notifications, smt
     [first] = await arrived(inbox, address)
     link = first["List-Unsubscribe"].strip("<>").removeprefix(n.settings.public_url)
     page = await n.client.get(link)  # a mail scanner following the link unsubscribes nobody
-    assert page.status_code == 200 and "<form method=\"post\"" in page.text
-    one_click = await n.client.post(link, content="List-Unsubscribe=One-Click",
-                                    headers={"content-type": "application/x-www-form-urlencoded"})
+    assert page.status_code == 200 and '<form method="post"' in page.text
+    one_click = await n.client.post(
+        link,
+        content="List-Unsubscribe=One-Click",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert one_click.status_code == 200
     forged = await n.client.post(link[:-3] + "abc")
     assert forged.json()["error"]["code"] == "invalid_unsubscribe_token"
@@ -138,8 +141,15 @@ async def test_a_burst_of_matches_is_one_email_with_the_final_count(notification
     await n.person("member", email=address, language="en", organization_id=sme)
     await n.settled("directory")
     for _ in range(3):
-        await n.publish(MatchFound(match_id=uuid.uuid4(), match_type="partner", organization_id=sme,
-                                   counterpart_id=uuid.uuid4(), score=0.7))
+        await n.publish(
+            MatchFound(
+                match_id=uuid.uuid4(),
+                match_type="partner",
+                organization_id=sme,
+                counterpart_id=uuid.uuid4(),
+                score=0.7,
+            )
+        )
     [mail] = await arrived(inbox, address)
     assert mail["Subject"] == "3 new matches"
     await asyncio.sleep(0.8)
@@ -153,8 +163,16 @@ async def test_replies_wait_for_the_daily_digest(notifications, smtp):
     asker = await n.person("member", email=address, language="es")
     await n.settled("directory")
     for text in ("Primera respuesta", "Segunda respuesta"):
-        await n.publish(PostCreated(post_id=uuid.uuid4(), thread_id=uuid.uuid4(), space_id=uuid.uuid4(),
-                                    author_id=uuid.uuid4(), reply_to_author_id=asker, excerpt=text))
+        await n.publish(
+            PostCreated(
+                post_id=uuid.uuid4(),
+                thread_id=uuid.uuid4(),
+                space_id=uuid.uuid4(),
+                author_id=uuid.uuid4(),
+                reply_to_author_id=asker,
+                excerpt=text,
+            )
+        )
     await n.wait_for_inbox(asker, 2)
     assert inbox.to(address) == []  # forum.reply defaults to the daily digest
     runtime = n.app.state.runtime
@@ -176,8 +194,14 @@ async def test_a_password_reset_is_mailed_without_an_unsubscribe_link(notificati
     address = f"pablo-{uuid.uuid4().hex[:6]}@example.org"
     user = await n.person("member", email=address, language="en")
     await n.settled("directory")
-    await n.publish(PasswordResetRequested(user_id=user, language="en", reset_url="https://consorcia.example/r/abc",
-                                           expires_at="2026-11-29T12:00:00Z"))
+    await n.publish(
+        PasswordResetRequested(
+            user_id=user,
+            language="en",
+            reset_url="https://consorcia.example/r/abc",
+            expires_at="2026-11-29T12:00:00Z",
+        )
+    )
     [mail] = await arrived(inbox, address)
     assert mail["Subject"] == "Reset your password" and mail["List-Unsubscribe"] is None
     assert "https://consorcia.example/r/abc" in mail.get_body(("plain",)).get_content()
@@ -192,12 +216,20 @@ async def test_without_smtp_mail_lands_in_the_sink_that_the_mailbox_command_list
     await n.publish(mention(user))
     folder = Path(n.settings.mail_sink_dir or "")
     await eventually(lambda: _has_mail(folder))
-    out = subprocess.run([sys.executable, "-m", "services.notifications.mailbox", "--dir", str(folder)],  # noqa: ASYNC221
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "services.notifications.mailbox", "--dir", str(folder)],  # noqa: ASYNC221
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "Te mencionaron en el foro" in out and "sink@example.org" in out
     command = [sys.executable, "-m", "services.notifications.mailbox", "--dir", str(folder), "show", "1"]
-    shown = subprocess.run(command,  # noqa: ASYNC221
-                           capture_output=True, text=True, check=True).stdout
+    shown = subprocess.run(
+        command,  # noqa: ASYNC221
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "Subject: Te mencionaron en el foro" in shown and "Hola Persona" in shown
 
 

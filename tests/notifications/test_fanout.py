@@ -12,11 +12,25 @@ from shared.events.matching import MatchFound
 from shared.messaging.live import user_notifications
 
 
-def match(org: uuid.UUID | None = None, *, country: str = "CR", sector: str = "cacao", score: float = 0.8,
-          match_type: str = "partner") -> MatchFound:
-    return MatchFound(match_id=uuid.uuid4(), match_type=match_type, organization_id=org or uuid.uuid4(),
-                      counterpart_id=uuid.uuid4(), score=score, reasons_es=["Mismo sector"],
-                      reasons_en=["Same sector"], countries=[country], sectors=[sector])
+def match(
+    org: uuid.UUID | None = None,
+    *,
+    country: str = "CR",
+    sector: str = "cacao",
+    score: float = 0.8,
+    match_type: str = "partner",
+) -> MatchFound:
+    return MatchFound(
+        match_id=uuid.uuid4(),
+        match_type=match_type,
+        organization_id=org or uuid.uuid4(),
+        counterpart_id=uuid.uuid4(),
+        score=score,
+        reasons_es=["Mismo sector"],
+        reasons_en=["Same sector"],
+        countries=[country],
+        sectors=[sector],
+    )
 
 
 async def subscribe(n, user, **body):  # type: ignore[no-untyped-def]
@@ -29,8 +43,13 @@ async def test_an_officer_subscribed_to_a_country_and_sector_gets_its_matches_an
     n = notifications
     officer = await n.person("agency_officer", email="oficial@procomer.example")
     elsewhere = await n.person("agency_officer")
-    await subscribe(n, officer, kind="match.found", filters={"countries": ["CR"], "sectors": ["agroindustry"],
-                                                            "min_score": 0.5}, email="daily")
+    await subscribe(
+        n,
+        officer,
+        kind="match.found",
+        filters={"countries": ["CR"], "sectors": ["agroindustry"], "min_score": 0.5},
+        email="daily",
+    )
     await subscribe(n, elsewhere, kind="match.found", filters={"countries": ["JM"]})
     await n.settled("directory")
 
@@ -47,7 +66,9 @@ async def test_an_officer_subscribed_to_a_country_and_sector_gets_its_matches_an
 async def test_the_people_of_a_matched_sme_are_told_without_subscribing(notifications):
     n = notifications
     sme = uuid.uuid4()
-    await n.publish(OrganizationRegistered(organization_id=sme, name="Cacao del Sur", kind="sme", country="CR"))
+    await n.publish(
+        OrganizationRegistered(organization_id=sme, name="Cacao del Sur", kind="sme", country="CR")
+    )
     owner = await n.person("member", organization_id=sme, language="en")
     await n.settled("directory")
     await n.publish(match(sme))
@@ -72,7 +93,9 @@ async def test_a_redelivered_event_gives_no_second_notification(notifications):
     n = notifications
     author, mentioned = uuid.uuid4(), await n.person("member")
     await n.settled("directory")
-    event = UserMentioned(post_id=uuid.uuid4(), thread_id=uuid.uuid4(), mentioned_user_id=mentioned, author_id=author)
+    event = UserMentioned(
+        post_id=uuid.uuid4(), thread_id=uuid.uuid4(), mentioned_user_id=mentioned, author_id=author
+    )
     event_id = str(uuid.uuid4())
     await n.publish(event, event_id=event_id)
     await n.wait_for_inbox(mentioned, 1)
@@ -80,7 +103,9 @@ async def test_a_redelivered_event_gives_no_second_notification(notifications):
     js = n.nc.jetstream()
     envelope = event.envelope()
     envelope.id = event_id
-    await js.publish(n.settings.subject(event.spec.subject), envelope.to_json(), headers={"Nats-Msg-Id": "other"})
+    await js.publish(
+        n.settings.subject(event.spec.subject), envelope.to_json(), headers={"Nats-Msg-Id": "other"}
+    )
     await n.settled("forum")
     assert len((await n.inbox(mentioned))["items"]) == 1
 
@@ -89,8 +114,16 @@ async def test_the_author_is_not_told_of_their_own_reply_and_the_replied_person_
     n = notifications
     asker, replier = await n.person("member"), await n.person("member")
     await n.settled("directory")
-    await n.publish(PostCreated(post_id=uuid.uuid4(), thread_id=uuid.uuid4(), space_id=uuid.uuid4(),
-                                author_id=replier, reply_to_author_id=asker, excerpt="Sí, exportamos a Chile"))
+    await n.publish(
+        PostCreated(
+            post_id=uuid.uuid4(),
+            thread_id=uuid.uuid4(),
+            space_id=uuid.uuid4(),
+            author_id=replier,
+            reply_to_author_id=asker,
+            excerpt="Sí, exportamos a Chile",
+        )
+    )
     await n.settled()
     items = await n.wait_for_inbox(asker, 1)
     assert items[0]["kind"] == "forum.reply" and items[0]["body"] == "Sí, exportamos a Chile"
@@ -114,7 +147,9 @@ async def test_inbox_pages_counts_unread_and_marks_read(notifications):
     assert (await n.client.get("/notifications/unread-count", headers=h)).json() == {"count": 5}
     read = await n.client.post("/notifications/read", json={"ids": ids[:2]}, headers=h)
     assert read.json() == {"marked": 2, "unread": 3}
-    stranger = await n.client.post("/notifications/read", json={"ids": ids[2:]}, headers=n.headers(uuid.uuid4()))
+    stranger = await n.client.post(
+        "/notifications/read", json={"ids": ids[2:]}, headers=n.headers(uuid.uuid4())
+    )
     assert stranger.json()["marked"] == 0
     assert (await n.client.post("/notifications/read-all", headers=h)).json() == {"marked": 3, "unread": 0}
     assert (await n.inbox(user, unread_only="true"))["items"] == []
@@ -141,11 +176,13 @@ async def test_subscriptions_refuse_unknown_kinds_and_filters_with_clear_codes(n
     h = n.headers(user)
     bad_kind = await n.client.post("/subscriptions", json={"kind": "weather.changed"}, headers=h)
     assert bad_kind.status_code == 422 and bad_kind.json()["error"]["code"] == "unknown_notification_kind"
-    bad_filter = await n.client.post("/subscriptions", json={"kind": "consortium.created",
-                                                             "filters": {"sectors": ["cacao"]}}, headers=h)
+    bad_filter = await n.client.post(
+        "/subscriptions", json={"kind": "consortium.created", "filters": {"sectors": ["cacao"]}}, headers=h
+    )
     assert bad_filter.json()["error"]["code"] == "invalid_filter"
-    bad_sector = await n.client.post("/subscriptions", json={"kind": "match.found",
-                                                             "filters": {"sectors": ["unobtainium"]}}, headers=h)
+    bad_sector = await n.client.post(
+        "/subscriptions", json={"kind": "match.found", "filters": {"sectors": ["unobtainium"]}}, headers=h
+    )
     assert bad_sector.json()["error"]["code"] == "unknown_sector"
     assert (await n.client.get("/subscriptions", headers=h)).json()["items"] == []
     anonymous = await n.client.get("/subscriptions")

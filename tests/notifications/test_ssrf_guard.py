@@ -27,6 +27,7 @@ FORBIDDEN = [
     "http://[fd00::1]/",
 ]
 
+
 # The guard does not depend on the database.
 @pytest.fixture
 def database_url(tmp_path):  # type: ignore[no-untyped-def]
@@ -47,7 +48,9 @@ async def test_registering_a_webhook_to_loopback_or_private_addresses_is_refused
         assert r.status_code == 422, url
         assert r.json()["error"]["code"] == "webhook_target_forbidden", (url, r.json())
     assert (await n.client.get("/webhooks", headers=h)).json() == []
-    bad = await n.client.post("/webhooks", json={"url": "ftp://example.org/x", "kinds": ["match.found"]}, headers=h)
+    bad = await n.client.post(
+        "/webhooks", json={"url": "ftp://example.org/x", "kinds": ["match.found"]}, headers=h
+    )
     assert bad.json()["error"]["code"] == "invalid_webhook_url"
 
 
@@ -55,7 +58,9 @@ async def test_the_sender_refuses_private_targets_before_connecting():
     # 10.0.0.5 is never contacted: the guard refuses while choosing the address to connect to.
     client = webhook_client(allow_private=False, timeout_s=20)
     started = time.monotonic()
-    outcome = await send(client, url="http://10.0.0.5/hook", secret=new_secret(), message_id="msg_x", body=b"{}")
+    outcome = await send(
+        client, url="http://10.0.0.5/hook", secret=new_secret(), message_id="msg_x", body=b"{}"
+    )
     assert outcome.forbidden and not outcome.ok and outcome.status_code is None
     assert outcome.error.startswith("webhook_target_forbidden")
     assert time.monotonic() - started < 1  # no connection attempt, no timeout
@@ -66,8 +71,13 @@ async def test_a_name_is_checked_by_the_address_it_resolves_to_when_connecting()
     # is refused at connection time: the guard checks the address it is about to use.
     async with WebhookReceiver() as receiver:
         url = receiver.url.replace("127.0.0.1", "localhost")
-        refused = await send(webhook_client(allow_private=False, timeout_s=20), url=url, secret=new_secret(),
-                             message_id="msg_y", body=b"{}")
+        refused = await send(
+            webhook_client(allow_private=False, timeout_s=20),
+            url=url,
+            secret=new_secret(),
+            message_id="msg_y",
+            body=b"{}",
+        )
         allowed_client = webhook_client(allow_private=True, timeout_s=20)
         allowed = await send(allowed_client, url=url, secret=new_secret(), message_id="msg_z", body=b"{}")
         await allowed_client.aclose()

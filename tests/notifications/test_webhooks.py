@@ -19,8 +19,15 @@ ALLOW = {"webhook_allow_private": True}
 
 
 def match() -> MatchFound:
-    return MatchFound(match_id=uuid.uuid4(), match_type="supplier", organization_id=uuid.uuid4(),
-                      counterpart_id=uuid.uuid4(), score=0.77, countries=["CR"], sectors=["cacao"])
+    return MatchFound(
+        match_id=uuid.uuid4(),
+        match_type="supplier",
+        organization_id=uuid.uuid4(),
+        counterpart_id=uuid.uuid4(),
+        score=0.77,
+        countries=["CR"],
+        sectors=["cacao"],
+    )
 
 
 async def officer_with_endpoint(n, url: str):  # type: ignore[no-untyped-def]
@@ -28,8 +35,11 @@ async def officer_with_endpoint(n, url: str):  # type: ignore[no-untyped-def]
     h = n.headers(officer, "agency_officer")
     created = await n.client.post("/webhooks", json={"url": url, "kinds": ["match.found"]}, headers=h)
     assert created.status_code == 201, created.text
-    sub = await n.client.post("/subscriptions", headers=h, json={
-        "kind": "match.found", "filters": {"countries": ["CR"]}, "in_app": True, "webhook": True})
+    sub = await n.client.post(
+        "/subscriptions",
+        headers=h,
+        json={"kind": "match.found", "filters": {"countries": ["CR"]}, "in_app": True, "webhook": True},
+    )
     assert sub.status_code == 201, sub.text
     await n.settled("directory")
     return officer, created.json()
@@ -109,8 +119,12 @@ async def test_ping_and_replay_send_signed_messages_now(notifications):
         assert replay["status"] == "delivered" and replay["message_id"] == ping["message_id"]
     assert len(receiver.received) == 2
     for request in receiver.received:
-        assert json.loads(Webhook(endpoint["secret"]).verify(request.body, request.headers) and request.body)[
-            "type"] == "webhook.ping"
+        assert (
+            json.loads(Webhook(endpoint["secret"]).verify(request.body, request.headers) and request.body)[
+                "type"
+            ]
+            == "webhook.ping"
+        )
     other = await n.client.post(f"/webhooks/{endpoint['id']}/ping", headers=n.headers(uuid.uuid4()))
     assert other.status_code == 404 and other.json()["error"]["code"] == "webhook_not_found"
 

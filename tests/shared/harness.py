@@ -66,7 +66,14 @@ class Probe:
     async def stream_messages(self, owner: str = "toolkit") -> list:
         """Every message in a stream, read through an ephemeral ordered consumer."""
         info = await self.js.stream_info(self.settings.stream_name(owner))
-        return [await self.js.get_msg(info.config.name, seq) for seq in range(info.state.first_seq, info.state.last_seq + 1)] if info.state.messages else []
+        return (
+            [
+                await self.js.get_msg(info.config.name, seq)
+                for seq in range(info.state.first_seq, info.state.last_seq + 1)
+            ]
+            if info.state.messages
+            else []
+        )
 
 
 @asynccontextmanager

@@ -22,7 +22,9 @@ def test_every_type_is_versioned_and_named_by_its_subject():
 
 
 def test_envelope_round_trips_to_the_typed_payload():
-    event = OrganizationRegistered(organization_id="6f1c1f7e-3c8e-4b7a-9a55-9a1d1b2f8c10", name="Cacao Real", kind="sme", country="EC")
+    event = OrganizationRegistered(
+        organization_id="6f1c1f7e-3c8e-4b7a-9a55-9a1d1b2f8c10", name="Cacao Real", kind="sme", country="EC"
+    )
     envelope = CloudEvent.from_json(event.envelope(subject="x").to_json())
     assert parse(envelope) == event
 

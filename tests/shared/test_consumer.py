@@ -31,8 +31,13 @@ def _registry(fail_labels: set[str] | None = None, attempts: dict[str, int] | No
 @asynccontextmanager
 async def running(p, registry):  # type: ignore[no-untyped-def]
     consumer = EventConsumer(
-        js=p.js, settings=p.settings, service="probe", source="toolkit", registry=registry,
-        session_factory=p.factory, processed=processed,
+        js=p.js,
+        settings=p.settings,
+        service="probe",
+        source="toolkit",
+        registry=registry,
+        session_factory=p.factory,
+        processed=processed,
     )
     await consumer.start()
     task = asyncio.create_task(consumer.run())
@@ -63,7 +68,9 @@ async def test_event_delivered_twice_is_applied_once(database_url, nats_server, 
         assert labels == ["once", "after"]
 
 
-async def test_failing_handler_is_retried_then_dead_lettered_while_others_flow(database_url, nats_server, namespace):
+async def test_failing_handler_is_retried_then_dead_lettered_while_others_flow(
+    database_url, nats_server, namespace
+):
     """Proof (b): bounded redelivery with backoff, then the dead-letter stream keeps the reason."""
     async with probe(database_url, nats_server.url, namespace, consumer_max_deliver=3) as p:
         attempts: dict[str, int] = {}

@@ -15,10 +15,14 @@ from tests.shared.harness import ProbeHappened, new_label, outbox, probe
 
 
 def _relay(p, factory=None) -> OutboxRelay:  # type: ignore[no-untyped-def]
-    return OutboxRelay(session_factory=factory or p.factory, table=outbox, js=p.js, settings=p.settings, service="toolkit")
+    return OutboxRelay(
+        session_factory=factory or p.factory, table=outbox, js=p.js, settings=p.settings, service="toolkit"
+    )
 
 
-async def test_event_is_published_right_after_commit_with_its_id_as_msg_id(database_url, nats_server, namespace):
+async def test_event_is_published_right_after_commit_with_its_id_as_msg_id(
+    database_url, nats_server, namespace
+):
     async with probe(database_url, nats_server.url, namespace, outbox_poll_interval_s=30) as p:
         relay = _relay(p)
         # A factory wired like a service's: a commit carrying events wakes the relay.
@@ -52,7 +56,9 @@ async def test_published_events_are_readable_with_the_cloudevents_sdk(database_u
         assert parsed.get_type() == "org.consorcia.toolkit.probe.happened.v1"
         assert parsed.get_source() == "/consorcia/toolkit"
         assert parsed.get_subject() == "probe-2"
-        assert parsed.get_extension("correlationid") is None or isinstance(parsed.get_extension("correlationid"), str)
+        assert parsed.get_extension("correlationid") is None or isinstance(
+            parsed.get_extension("correlationid"), str
+        )
         assert parsed.get_data() == {"label": "sdk"}
 
 

@@ -9,7 +9,9 @@ from shared.runtime import ServiceRuntime, ServiceSpec, every
 from tests.shared.harness import ProbeSettings, metadata, outbox, processed
 
 
-async def test_background_job_runs_repeatedly_survives_failures_and_stops_with_the_service(tmp_path: Path, nats_server, namespace):
+async def test_background_job_runs_repeatedly_survives_failures_and_stops_with_the_service(
+    tmp_path: Path, nats_server, namespace
+):
     runs: list[int] = []
 
     async def flaky(runtime: ServiceRuntime) -> None:
@@ -18,12 +20,19 @@ async def test_background_job_runs_repeatedly_survives_failures_and_stops_with_t
             raise RuntimeError("a failed run is retried on the next tick")
 
     settings = ProbeSettings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'r.db'}", nats_url=nats_server.url, namespace=namespace,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'r.db'}",
+        nats_url=nats_server.url,
+        namespace=namespace,
         migrate_on_start=False,
     )
     spec = ServiceSpec(
-        name="probe", settings=settings, metadata=metadata, outbox=outbox, processed=processed,
-        migrations=tmp_path, background=[every(0.02, flaky, name="flaky")],
+        name="probe",
+        settings=settings,
+        metadata=metadata,
+        outbox=outbox,
+        processed=processed,
+        migrations=tmp_path,
+        background=[every(0.02, flaky, name="flaky")],
     )
     runtime = ServiceRuntime(spec)
     await runtime.start()

@@ -13,6 +13,7 @@ Spanish conclusion/recommendation occurs verbatim in the report (whitespace coll
 each figure's text occurs in the section(s) its `source` cites.
 Exit status 0 when everything passes, 1 otherwise.
 """
+
 import json
 import pathlib
 import re
@@ -22,21 +23,51 @@ import unicodedata
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 # The sector taxonomy is reference data every service reads; the debates seed the forum.
-LOCATION = {"sectors.json": ROOT / "shared" / "reference", "debates.json": ROOT / "services" / "forum" / "seed"}
-FILES = ["sectors.json", "countries.json", "organizations.json", "financing_programmes.json",
-         "documents.json", "people.json", "debates.json"]
+LOCATION = {
+    "sectors.json": ROOT / "shared" / "reference",
+    "debates.json": ROOT / "services" / "forum" / "seed",
+}
+FILES = [
+    "sectors.json",
+    "countries.json",
+    "organizations.json",
+    "financing_programmes.json",
+    "documents.json",
+    "people.json",
+    "debates.json",
+]
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGIONS = {"south_america", "central_america", "caribbean", "north_america", "europe", "other"}
 KINDS = {"agency", "business_association", "regional_body", "consortium", "sme"}
 AGENCY_TYPES = {"government_focal_point", "trade_promotion", None}
 INSTRUMENTS = {"grant", "credit", "guarantee", "factoring", "co_financing", "technical_assistance", None}
-CATEGORIES = {"financing-factoring", "trust-governance", "consortium-manager", "logistics-supply",
-              "market-access", "unido-methodology-training", "public-policy-tax", "sector-cosmetics",
-              "sector-ict", "sector-agroindustry", "sector-handicrafts", "sector-furniture"}
-SESSIONS = {"Sesión inaugural", "Sesión introductoria", "Sesión I", "Sesión II", "Sesión III",
-            "Sesión IV", "Sesión V"}
-CITE = re.compile(r"^(¶ (\d+)|Conclusión (\d+)|Recomendación (\d+)|Anexo (I|II|III|IV)|Clausura|"
-                  r"Conclusiones|Recomendaciones)$")
+CATEGORIES = {
+    "financing-factoring",
+    "trust-governance",
+    "consortium-manager",
+    "logistics-supply",
+    "market-access",
+    "unido-methodology-training",
+    "public-policy-tax",
+    "sector-cosmetics",
+    "sector-ict",
+    "sector-agroindustry",
+    "sector-handicrafts",
+    "sector-furniture",
+}
+SESSIONS = {
+    "Sesión inaugural",
+    "Sesión introductoria",
+    "Sesión I",
+    "Sesión II",
+    "Sesión III",
+    "Sesión IV",
+    "Sesión V",
+}
+CITE = re.compile(
+    r"^(¶ (\d+)|Conclusión (\d+)|Recomendación (\d+)|Anexo (I|II|III|IV)|Clausura|"
+    r"Conclusiones|Recomendaciones)$"
+)
 
 errors = []
 
@@ -102,10 +133,17 @@ def check(data):
         if v is None:
             continue
         rows = v.get("people") if want is dict and isinstance(v, dict) else v
-        if not isinstance(v, want) or not isinstance(rows, list) or not rows \
-                or not all(isinstance(r, dict) for r in rows):
-            err(f, "unexpected shape (expected a non-empty list of objects"
-                   + (" under 'people')" if want is dict else ")"))
+        if (
+            not isinstance(v, want)
+            or not isinstance(rows, list)
+            or not rows
+            or not all(isinstance(r, dict) for r in rows)
+        ):
+            err(
+                f,
+                "unexpected shape (expected a non-empty list of objects"
+                + (" under 'people')" if want is dict else ")"),
+            )
             data.pop(f)
     try:
         _check(data)
@@ -283,7 +321,7 @@ def report_sections(raw):
         pos = p + 3
     starts.append(body_end)
     for i in range(33):
-        sec[f"¶ {i + 1}"] = t[starts[i]:starts[i + 1]]
+        sec[f"¶ {i + 1}"] = t[starts[i] : starts[i + 1]]
     c0 = t.index("Conclusiones 1. ", body_end)
     r0 = t.index("Recomendaciones 1. ", c0)
     cl = t.index("III. CLAUSURA", r0)
@@ -296,13 +334,20 @@ def report_sections(raw):
             q += 3
         ps.append(len(seg))
         for k in range(n):
-            sec[f"{label} {k + 1}"] = seg[ps[k]:ps[k + 1]]
+            sec[f"{label} {k + 1}"] = seg[ps[k] : ps[k + 1]]
     a1 = t.index("REUNIÓN REGIONAL SOBRE CONSORCIOS DE EXPORTACIÓN Lugar", cl)
     a2 = t.index("A N E X O I I ", a1)
     a3 = t.index("A N E X O I I I", a2)
     a4 = t.index("LISTA DE PARTICIPANTES", a3)
-    sec.update({"Clausura": t[cl:a1], "Anexo I": t[a1:a2], "Anexo II": t[a2:a3],
-                "Anexo III": t[a3:a4], "Anexo IV": t[a4:]})
+    sec.update(
+        {
+            "Clausura": t[cl:a1],
+            "Anexo I": t[a1:a2],
+            "Anexo II": t[a2:a3],
+            "Anexo III": t[a3:a4],
+            "Anexo IV": t[a4:],
+        }
+    )
     return t, sec
 
 
@@ -358,8 +403,10 @@ def main(argv):
         for e in errors:
             print("  -", e)
         return 1
-    print("\nOK: all files parse, are canonical, and every cross-reference resolves"
-          + (" ; report faithfulness checks passed" if report else ""))
+    print(
+        "\nOK: all files parse, are canonical, and every cross-reference resolves"
+        + (" ; report faithfulness checks passed" if report else "")
+    )
     return 0
 
 

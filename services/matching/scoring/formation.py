@@ -48,6 +48,7 @@ def affinity(pool: list[Profile], idf) -> tuple[np.ndarray, np.ndarray]:  # type
     """(W, C): pairwise partner-like affinity in [0, 1] and the direct-competitor conflicts."""
     n = len(pool)
     w = WEIGHTS[PARTNER]
+
     def onehot(keys_of, vocabulary) -> np.ndarray:  # type: ignore[no-untyped-def]
         pos = {k: i for i, k in enumerate(vocabulary)}
         m = np.zeros((n, max(1, len(pos))), np.float32)
@@ -56,18 +57,28 @@ def affinity(pool: list[Profile], idf) -> tuple[np.ndarray, np.ndarray]:  # type
         return m
 
     codes = sorted(taxonomy())
-    sec, fam = onehot(lambda p: p.sectors, codes), onehot(lambda p: p.families, sorted({s.family for s in taxonomy().values()}))
+    sec, fam = (
+        onehot(lambda p: p.sectors, codes),
+        onehot(lambda p: p.families, sorted({s.family for s in taxonomy().values()})),
+    )
     chain_keys = sorted(_CHAIN_BIT)
     sup, buy = onehot(lambda p: p.supplies, chain_keys), onehot(lambda p: p.buys, chain_keys)
-    sector = np.where(sec @ sec.T > 0, np.float32(1.0), np.where(fam @ fam.T > 0, np.float32(0.75), np.float32(0.0)))
+    sector = np.where(
+        sec @ sec.T > 0, np.float32(1.0), np.where(fam @ fam.T > 0, np.float32(0.75), np.float32(0.0))
+    )
     link = sup @ buy.T
     linked = (link + link.T) > 0
     has = np.array([bool(p.headings) for p in pool])
-    complement = np.where(has[:, None] & has[None, :] & ((sector >= 0.75) | linked), np.float32(1.0), 0.5 * sector)
+    complement = np.where(
+        has[:, None] & has[None, :] & ((sector >= 0.75) | linked), np.float32(1.0), 0.5 * sector
+    )
     size_idx = np.array([-1 if p.size_index is None else p.size_index for p in pool], np.int8)
     d = np.minimum(np.abs(size_idx[:, None] - size_idx[None, :]), 3)
-    size = np.where((size_idx[:, None] < 0) | (size_idx[None, :] < 0), np.float32(0.4),
-                    np.array([1.0, 0.4, 0.0, 0.0], np.float32)[d])
+    size = np.where(
+        (size_idx[:, None] < 0) | (size_idx[None, :] < 0),
+        np.float32(0.4),
+        np.array([1.0, 0.4, 0.0, 0.0], np.float32)[d],
+    )
     chk = np.array([np.nan if p.checkup is None else p.checkup for p in pool], np.float32)
     ready = np.nan_to_num(np.clip(1 - np.abs(chk[:, None] - chk[None, :]) / 40.0, 0, 1), nan=0.4)
     markets_list = sorted({m for p in pool for m in p.markets})
@@ -82,11 +93,19 @@ def affinity(pool: list[Profile], idf) -> tuple[np.ndarray, np.ndarray]:  # type
     markets = np.where((count[:, None] == 0) | (count[None, :] == 0), np.float32(0.1), markets)
     cty = onehot(lambda p: [p.country], sorted({p.country for p in pool}))
     area = onehot(lambda p: [p.area], sorted({p.area or "" for p in pool}))
-    proximity = np.where(cty @ cty.T > 0, np.float32(0.9), np.where(area @ area.T > 0, np.float32(0.6), np.float32(0.2)))
+    proximity = np.where(
+        cty @ cty.T > 0, np.float32(0.9), np.where(area @ area.T > 0, np.float32(0.6), np.float32(0.2))
+    )
     txt, offer_seek = _text(pool, idf)
-    score = (w["sector"] * sector + w["complementarity"] * complement + w["size"] * size
-             + w["readiness"] * ready + w["markets"] * markets + w["proximity"] * proximity
-             + w["text"] * np.maximum(offer_seek, np.minimum(txt, 1.0)))
+    score = (
+        w["sector"] * sector
+        + w["complementarity"] * complement
+        + w["size"] * size
+        + w["readiness"] * ready
+        + w["markets"] * markets
+        + w["proximity"] * proximity
+        + w["text"] * np.maximum(offer_seek, np.minimum(txt, 1.0))
+    )
     gate = (sector >= 0.75) | linked | (offer_seek >= 0.2)
     score = np.where(gate, score, 0.3 * score).astype(np.float32)
     np.fill_diagonal(score, 0.0)
@@ -115,11 +134,15 @@ def _text(pool: list[Profile], idf) -> tuple[np.ndarray, np.ndarray]:  # type: i
     for p in pool:
         for t in set(p.text_terms) | set(p.seeks_terms):
             df[t] = df.get(t, 0) + 1
-    vocab = {t: i for i, t in enumerate(t for t, c in df.items() if c > 1)}  # a term of one profile pairs none
+    vocab = {
+        t: i for i, t in enumerate(t for t, c in df.items() if c > 1)
+    }  # a term of one profile pairs none
     n, v = len(pool), max(1, len(vocab))
     mats = [np.zeros((n, v), np.float32) for _ in range(3)]
     for r, p in enumerate(pool):
-        for m, counts in zip(mats, (p.text_terms, p.offers_terms + p.product_terms, p.seeks_terms), strict=True):
+        for m, counts in zip(
+            mats, (p.text_terms, p.offers_terms + p.product_terms, p.seeks_terms), strict=True
+        ):
             for t, x in text.tfidf(counts, idf).items():
                 if t in vocab:
                     m[r, vocab[t]] = x
@@ -128,8 +151,14 @@ def _text(pool: list[Profile], idf) -> tuple[np.ndarray, np.ndarray]:  # type: i
     return sim, np.maximum(os_, os_.T)
 
 
-def form(pool: list[Profile], *, min_size: int = 7, max_size: int = 10, scorer: Scorer | None = None,
-         cohesion_drop: float = 0.8) -> Formation:
+def form(
+    pool: list[Profile],
+    *,
+    min_size: int = 7,
+    max_size: int = 10,
+    scorer: Scorer | None = None,
+    cohesion_drop: float = 0.8,
+) -> Formation:
     scorer = scorer or Scorer()
     pool = [p for p in pool if p.kind == "sme"]
     n = len(pool)
@@ -172,12 +201,19 @@ def form(pool: list[Profile], *, min_size: int = 7, max_size: int = 10, scorer: 
             es = f"compite directamente con {rivals[0]} (misma partida SA en los mismos mercados)"
             en = f"competes directly with {rivals[0]} (same HS heading in the same markets)"
         else:
-            es, en = "ningún grupo con cupo lo complementa lo suficiente", "no group with room complements it enough"
-        result.unassigned.append({"organization_id": pool[i].id, "name": pool[i].name, "reason_es": es, "reason_en": en})
+            es, en = (
+                "ningún grupo con cupo lo complementa lo suficiente",
+                "no group with room complements it enough",
+            )
+        result.unassigned.append(
+            {"organization_id": pool[i].id, "name": pool[i].name, "reason_es": es, "reason_en": en}
+        )
     return result
 
 
-def _refine(groups: list[list[int]], W: np.ndarray, C: np.ndarray, lo: int, hi: int, passes: int = 3) -> list[list[int]]:
+def _refine(
+    groups: list[list[int]], W: np.ndarray, C: np.ndarray, lo: int, hi: int, passes: int = 3
+) -> list[list[int]]:
     """Move members to a group they fit better; group sums and conflicts are kept as n x k matrices."""
     k = len(groups)
     if k < 2:
@@ -214,7 +250,9 @@ def _refine(groups: list[list[int]], W: np.ndarray, C: np.ndarray, lo: int, hi: 
     return [list(np.nonzero(where == g)[0]) for g in range(k)]
 
 
-def _place_leftovers(groups: list[list[int]], leftovers: list[int], W: np.ndarray, C: np.ndarray, hi: int) -> list[int]:
+def _place_leftovers(
+    groups: list[list[int]], leftovers: list[int], W: np.ndarray, C: np.ndarray, hi: int
+) -> list[int]:
     still = []
     for i in leftovers:
         options = [(W[i, g].mean(), g) for g in groups if len(g) < hi and not C[i, g].any()]
@@ -243,11 +281,19 @@ def _explain(g: list[int], pool: list[Profile], W: np.ndarray, scorer: Scorer) -
         es_parts, en_parts = [], []
         for j in others:
             top = reasons_of(i, j)
-            es_parts.append(f"con {pool[j].name}: " + ("; ".join(r.es for r in top) or "misma cadena de valor"))
+            es_parts.append(
+                f"con {pool[j].name}: " + ("; ".join(r.es for r in top) or "misma cadena de valor")
+            )
             en_parts.append(f"with {pool[j].name}: " + ("; ".join(r.en for r in top) or "same value chain"))
         fit = float(W[i, [j for j in g if j != i]].mean()) if len(g) > 1 else 0.0
-        placements.append(Placement(pool[i].id, pool[i].name, round(fit, 4),
-                                    "Complementa al grupo " + " | ".join(es_parts),
-                                    "Complements the group " + " | ".join(en_parts)))
+        placements.append(
+            Placement(
+                pool[i].id,
+                pool[i].name,
+                round(fit, 4),
+                "Complementa al grupo " + " | ".join(es_parts),
+                "Complements the group " + " | ".join(en_parts),
+            )
+        )
     cohesion = float(W[np.ix_(g, g)].sum() / max(1, len(g) * (len(g) - 1)))
     return Group(placements, round(cohesion, 4))

@@ -70,11 +70,21 @@ class CandidateIndex:
             setattr(self, name, new)
 
         for name, dtype, fill in (
-            ("alive", np.bool_, False), ("kind", np.int8, 2), ("sector", np.uint64, 0),
-            ("family", np.uint64, 0), ("supplies", np.uint64, 0), ("buys", np.uint64, 0),
-            ("size", np.int8, -1), ("checkup", np.float32, np.nan), ("country", np.int32, -1),
-            ("area", np.int8, -1), ("mk0", np.uint64, 0), ("mk1", np.uint64, 0), ("mkarea", np.uint64, 0),
-            ("mkcount", np.float32, 0), ("has_products", np.bool_, False),
+            ("alive", np.bool_, False),
+            ("kind", np.int8, 2),
+            ("sector", np.uint64, 0),
+            ("family", np.uint64, 0),
+            ("supplies", np.uint64, 0),
+            ("buys", np.uint64, 0),
+            ("size", np.int8, -1),
+            ("checkup", np.float32, np.nan),
+            ("country", np.int32, -1),
+            ("area", np.int8, -1),
+            ("mk0", np.uint64, 0),
+            ("mk1", np.uint64, 0),
+            ("mkarea", np.uint64, 0),
+            ("mkcount", np.float32, 0),
+            ("has_products", np.bool_, False),
         ):
             grow(name, dtype, fill)
         self.capacity = n
@@ -170,22 +180,31 @@ class CandidateIndex:
     def _coarse(self, p: Profile, row_mask: np.ndarray, weights: dict[str, float]) -> np.ndarray:
         """Vectorised lower-fidelity score of every row against ``p`` (the exact scorer re-ranks)."""
         n = len(self.ids)
-        size = np.where((self.size[:n] < 0) | (p.size_index is None), 0.4,
-                        _SIZE_SIM[np.minimum(np.abs(self.size[:n].astype(np.int16) - (p.size_index or 0)), 3)])
-        ready = (np.full(n, 0.4, np.float32) if p.checkup is None
-                 else np.nan_to_num(np.clip(1 - np.abs(self.checkup[:n] - p.checkup) / 40.0, 0, 1), nan=0.4))
+        size = np.where(
+            (self.size[:n] < 0) | (p.size_index is None),
+            0.4,
+            _SIZE_SIM[np.minimum(np.abs(self.size[:n].astype(np.int16) - (p.size_index or 0)), 3)],
+        )
+        ready = (
+            np.full(n, 0.4, np.float32)
+            if p.checkup is None
+            else np.nan_to_num(np.clip(1 - np.abs(self.checkup[:n] - p.checkup) / 40.0, 0, 1), nan=0.4)
+        )
         qm = [self._markets[m] for m in p.markets if m in self._markets]
         q0, q1 = np.uint64(_mask(b for b in qm if b < 64)), np.uint64(_mask(b - 64 for b in qm if b >= 64))
         shared = np.bitwise_count(self.mk0[:n] & q0) + np.bitwise_count(self.mk1[:n] & q1)
         denom = np.maximum(np.minimum(self.mkcount[:n], max(len(p.markets), 1)), 1)
         area_hit = (self.mkarea[:n] & np.uint64(_mask(_AREA[r] for r in p.market_regions if r in _AREA))) != 0
-        markets = np.where(shared > 0, np.minimum(1.0, 0.6 + 0.4 * shared / denom), np.where(area_hit, 0.35, 0.0))
+        markets = np.where(
+            shared > 0, np.minimum(1.0, 0.6 + 0.4 * shared / denom), np.where(area_hit, 0.35, 0.0)
+        )
         if not p.markets:
             markets = np.full(n, 0.1, np.float32)
         markets = np.where(self.mkcount[:n] == 0, 0.1, markets)
         country = self._countries.get(p.country, -2)
-        proximity = np.where(self.country[:n] == country, 0.9,
-                             np.where(self.area[:n] == _AREA.get(p.area or "", -2), 0.6, 0.2))
+        proximity = np.where(
+            self.country[:n] == country, 0.9, np.where(self.area[:n] == _AREA.get(p.area or "", -2), 0.6, 0.2)
+        )
         parts = {"size": size, "readiness": ready, "markets": markets, "proximity": proximity}
         score = np.zeros(n, np.float32)
         for k, v in parts.items():
@@ -194,13 +213,20 @@ class CandidateIndex:
 
     def _partner_rows(self, p: Profile) -> tuple[np.ndarray, np.ndarray]:
         n = len(self.ids)
-        sm, fm = np.uint64(_mask(_SECTOR_BIT[s] for s in p.sectors if s in _SECTOR_BIT)), np.uint64(
-            _mask(_FAMILY_BIT[f] for f in p.families if f in _FAMILY_BIT))
-        sup, buy = np.uint64(_mask(_CHAIN_BIT[k] for k in p.supplies)), np.uint64(_mask(_CHAIN_BIT[k] for k in p.buys))
+        sm, fm = (
+            np.uint64(_mask(_SECTOR_BIT[s] for s in p.sectors if s in _SECTOR_BIT)),
+            np.uint64(_mask(_FAMILY_BIT[f] for f in p.families if f in _FAMILY_BIT)),
+        )
+        sup, buy = (
+            np.uint64(_mask(_CHAIN_BIT[k] for k in p.supplies)),
+            np.uint64(_mask(_CHAIN_BIT[k] for k in p.buys)),
+        )
         sector = np.where((self.sector[:n] & sm) != 0, 1.0, np.where((self.family[:n] & fm) != 0, 0.75, 0.0))
         linked = ((self.supplies[:n] & buy) | (self.buys[:n] & sup)) != 0
         eligible = self.alive[:n] & (self.kind[:n] == 0) & ((sector >= 0.75) | linked)
-        complement = np.where(self.has_products[:n] & bool(p.headings) & ((sector >= 0.75) | linked), 1.0, 0.5 * sector)
+        complement = np.where(
+            self.has_products[:n] & bool(p.headings) & ((sector >= 0.75) | linked), 1.0, 0.5 * sector
+        )
         w = WEIGHTS[PARTNER]
         extra = w["sector"] * sector + w["complementarity"] * complement + 0.05
         return eligible, extra
@@ -213,7 +239,9 @@ class CandidateIndex:
         top = top[score[top] >= 0]
         return [i for r in top[np.argsort(-score[top])] if (i := self.ids[r]) is not None]
 
-    def top(self, p: Profile, match_type: str, k: int = 10, *, as_supplier: bool | None = None) -> list[Suggestion]:
+    def top(
+        self, p: Profile, match_type: str, k: int = 10, *, as_supplier: bool | None = None
+    ) -> list[Suggestion]:
         """The k best suggestions of one type for ``p`` (exactly scored, declined pairs left out)."""
         out: list[Suggestion] = []
         if match_type == PARTNER and p.kind == "sme":
@@ -228,7 +256,7 @@ class CandidateIndex:
                     out.append(s)
         elif match_type == SUPPLIER and p.kind == "sme":
             n = len(self.ids)
-            for upstream in ((True, False) if as_supplier is None else (as_supplier,)):
+            for upstream in (True, False) if as_supplier is None else (as_supplier,):
                 bits = np.uint64(_mask(_CHAIN_BIT[c] for c in (p.supplies if upstream else p.buys)))
                 other = self.buys[:n] if upstream else self.supplies[:n]
                 eligible = self.alive[:n] & (self.kind[:n] == 0) & ((other & bits) != 0)

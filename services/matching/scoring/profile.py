@@ -13,8 +13,10 @@ from shared.reference import sectors as taxonomy
 
 SIZE_CLASSES = ("micro", "small", "medium", "large")
 SIZE_NAMES = {
-    "micro": ("microempresa", "micro"), "small": ("pequeña", "small"),
-    "medium": ("mediana", "medium"), "large": ("grande", "large"),
+    "micro": ("microempresa", "micro"),
+    "small": ("pequeña", "small"),
+    "medium": ("mediana", "medium"),
+    "large": ("grande", "large"),
 }
 
 
@@ -22,7 +24,15 @@ def size_from_employees(employees: int | None) -> str | None:
     if employees is None:
         return None
     # Directory's classes: micro <= 10, small <= 50, medium <= 200, large above.
-    return "micro" if employees <= 10 else "small" if employees <= 50 else "medium" if employees <= 200 else "large"
+    return (
+        "micro"
+        if employees <= 10
+        else "small"
+        if employees <= 50
+        else "medium"
+        if employees <= 200
+        else "large"
+    )
 
 
 @dataclass(frozen=True)
@@ -106,13 +116,17 @@ class Profile:
     def from_event(cls, data: dict[str, Any], members: frozenset[uuid.UUID] = frozenset()) -> Profile:
         raw = data.get("products") or []
         products = tuple(
-            Product("".join(ch for ch in (p.get("hs_code") or "") if ch.isdigit()),
-                    p.get("description") or p.get("description_es") or p.get("description_en") or "")
+            Product(
+                "".join(ch for ch in (p.get("hs_code") or "") if ch.isdigit()),
+                p.get("description") or p.get("description_es") or p.get("description_en") or "",
+            )
             for p in raw
         )
         # Both languages feed the text features: a Spanish profile should meet an English one.
-        described = " ".join(" ".join(filter(None, (p.get("description"), p.get("description_es"),
-                                                     p.get("description_en")))) for p in raw)
+        described = " ".join(
+            " ".join(filter(None, (p.get("description"), p.get("description_es"), p.get("description_en"))))
+            for p in raw
+        )
         size = data.get("size_class") or size_from_employees(data.get("employees"))
         markets = frozenset(m.upper() if len(m) == 2 else m.lower() for m in data.get("target_markets") or [])
         return cls(
@@ -148,9 +162,16 @@ class Profile:
                     seen.add(p.code or p.description)
                     products.append(p)
         return Profile(
-            id=self.id, name=self.name, kind=self.kind, country=self.country, region=self.region,
+            id=self.id,
+            name=self.name,
+            kind=self.kind,
+            country=self.country,
+            region=self.region,
             sectors=tuple(dict.fromkeys([*self.sectors, *(s for m in members for s in m.sectors)])),
-            products=tuple(products), role=self.role, size=self.size, checkup=self.checkup,
+            products=tuple(products),
+            role=self.role,
+            size=self.size,
+            checkup=self.checkup,
             export_status=self.export_status,
             markets=self.markets.union(*(m.markets for m in members)),
             certifications=self.certifications.union(*(m.certifications for m in members)),

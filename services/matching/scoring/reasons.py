@@ -18,13 +18,21 @@ class Reason:
 
 
 def complementary_products(a: str, b: str, w: float) -> Reason:
-    return Reason("complementary_products", f"productos complementarios: {a} ↔ {b}",
-                  f"complementary products: {a} ↔ {b}", w)
+    return Reason(
+        "complementary_products",
+        f"productos complementarios: {a} ↔ {b}",
+        f"complementary products: {a} ↔ {b}",
+        w,
+    )
 
 
 def supply(input_label: str, output_label: str, chain_es: str, chain_en: str, w: float) -> Reason:
-    return Reason("supply_chain", f"cadena de suministro ({chain_es}): {input_label} → {output_label}",
-                  f"supply chain ({chain_en}): {input_label} → {output_label}", w)
+    return Reason(
+        "supply_chain",
+        f"cadena de suministro ({chain_es}): {input_label} → {output_label}",
+        f"supply chain ({chain_en}): {input_label} → {output_label}",
+        w,
+    )
 
 
 def markets(shared: list[str], w: float) -> Reason:
@@ -45,8 +53,12 @@ def size(size_class: str, w: float) -> Reason:
 
 
 def readiness(a: int, b: int, w: float) -> Reason:
-    return Reason("similar_readiness", f"preparación exportadora similar (Export Check-Up {a} y {b})",
-                  f"similar export readiness (Export Check-Up {a} and {b})", w)
+    return Reason(
+        "similar_readiness",
+        f"preparación exportadora similar (Export Check-Up {a} y {b})",
+        f"similar export readiness (Export Check-Up {a} and {b})",
+        w,
+    )
 
 
 def sector(code: str, same: bool, w: float) -> Reason:
@@ -54,7 +66,9 @@ def sector(code: str, same: bool, w: float) -> Reason:
     if same:
         return Reason("same_sector", f"mismo sector: {s.name_es}", f"same sector: {s.name_en}", w)
     fam = taxonomy()[s.family]
-    return Reason("same_family", f"misma cadena de valor: {fam.name_es}", f"same value chain: {fam.name_en}", w)
+    return Reason(
+        "same_family", f"misma cadena de valor: {fam.name_es}", f"same value chain: {fam.name_en}", w
+    )
 
 
 def country(code: str, w: float) -> Reason:
@@ -69,14 +83,22 @@ def area(code: str, w: float) -> Reason:
 
 def cross_border(a: str, b: str, w: float) -> Reason:
     (a_es, a_en), (b_es, b_en) = market_name(a), market_name(b)
-    return Reason("pooled_supply", f"oferta conjunta entre países: {a_es} + {b_es}",
-                  f"pooled supply across countries: {a_en} + {b_en}", w)
+    return Reason(
+        "pooled_supply",
+        f"oferta conjunta entre países: {a_es} + {b_es}",
+        f"pooled supply across countries: {a_en} + {b_en}",
+        w,
+    )
 
 
 def offer_meets_seek(words: list[str], w: float) -> Reason:
     listed = ", ".join(words)
-    return Reason("offer_meets_seek", f"lo que uno ofrece, el otro lo busca: {listed}",
-                  f"one offers what the other seeks: {listed}", w)
+    return Reason(
+        "offer_meets_seek",
+        f"lo que uno ofrece, el otro lo busca: {listed}",
+        f"one offers what the other seeks: {listed}",
+        w,
+    )
 
 
 def similar_lines(words: list[str], w: float) -> Reason:

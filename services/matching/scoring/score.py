@@ -19,10 +19,24 @@ PARTNER, SUPPLIER, INTER_CONSORTIUM, FORMATION = "partner", "supplier", "inter_c
 MATCH_TYPES = (PARTNER, SUPPLIER, INTER_CONSORTIUM)
 
 WEIGHTS: dict[str, dict[str, float]] = {
-    PARTNER: {"sector": 0.15, "complementarity": 0.20, "size": 0.15, "readiness": 0.10, "markets": 0.20,
-              "proximity": 0.10, "text": 0.10},
-    SUPPLIER: {"chain": 0.40, "text": 0.20, "proximity": 0.15, "size": 0.05, "readiness": 0.05,
-               "markets": 0.10, "role": 0.05},
+    PARTNER: {
+        "sector": 0.15,
+        "complementarity": 0.20,
+        "size": 0.15,
+        "readiness": 0.10,
+        "markets": 0.20,
+        "proximity": 0.10,
+        "text": 0.10,
+    },
+    SUPPLIER: {
+        "chain": 0.40,
+        "text": 0.20,
+        "proximity": 0.15,
+        "size": 0.05,
+        "readiness": 0.05,
+        "markets": 0.10,
+        "role": 0.05,
+    },
     INTER_CONSORTIUM: {"sector": 0.25, "lines": 0.20, "markets": 0.30, "proximity": 0.15, "text": 0.10},
 }
 UPSTREAM_ROLES = {"producer", "input_supplier", "grower", "supplier"}
@@ -63,7 +77,9 @@ def competing_headings(a: Profile, b: Profile) -> list[str]:
 
 
 class Scorer:
-    def __init__(self, idf: Callable[[str], float] = lambda _t: 1.0, generation: Callable[[], int] = lambda: 0) -> None:
+    def __init__(
+        self, idf: Callable[[str], float] = lambda _t: 1.0, generation: Callable[[], int] = lambda: 0
+    ) -> None:
         self.idf = idf
         self.generation = generation
         self._vectors: dict[tuple, tuple] = {}
@@ -141,7 +157,9 @@ class Scorer:
 
     def text_similarity(self, a: Profile, b: Profile) -> tuple[float, list[str]]:
         va, vb = self.vector(a, "text"), self.vector(b, "text")
-        return text.cosine(va, vb), list(dict.fromkeys(a.words.get(t, t) for t in text.shared_words(va, vb, 6)))[:3]
+        return text.cosine(va, vb), list(
+            dict.fromkeys(a.words.get(t, t) for t in text.shared_words(va, vb, 6))
+        )[:3]
 
     # Match types ------------------------------------------------------------------------------
     def partner(self, a: Profile, b: Profile) -> Suggestion | None:
@@ -159,12 +177,19 @@ class Scorer:
         txt, txt_words = self.text_similarity(a, b)
         text_value = max(offer_seek, min(1.0, txt))
         parts = {
-            "sector": sector, "complementarity": complement, "size": self.size(a, b),
-            "readiness": self.readiness(a, b), "markets": markets, "proximity": proximity, "text": text_value,
+            "sector": sector,
+            "complementarity": complement,
+            "size": self.size(a, b),
+            "readiness": self.readiness(a, b),
+            "markets": markets,
+            "proximity": proximity,
+            "text": text_value,
         }
         found = [
-            (comp_reason, w["complementarity"] * complement), (sector_reason, w["sector"] * sector),
-            (market_reason, w["markets"] * markets), (prox_reason, w["proximity"] * proximity),
+            (comp_reason, w["complementarity"] * complement),
+            (sector_reason, w["sector"] * sector),
+            (market_reason, w["markets"] * markets),
+            (prox_reason, w["proximity"] * proximity),
         ]
         found += self._likeness(a, b, w, parts)
         if offer_seek >= 0.15 and os_words:
@@ -185,15 +210,29 @@ class Scorer:
         markets, market_reason = self.markets(supplier, buyer)
         role = 1.0 if (supplier.role in UPSTREAM_ROLES and buyer.role in DOWNSTREAM_ROLES) else 0.5
         parts = {
-            "chain": min(1.0, 0.8 + 0.1 * len(links)), "text": offer_seek, "proximity": proximity,
-            "size": self.size(supplier, buyer), "readiness": self.readiness(supplier, buyer),
-            "markets": markets, "role": role,
+            "chain": min(1.0, 0.8 + 0.1 * len(links)),
+            "text": offer_seek,
+            "proximity": proximity,
+            "size": self.size(supplier, buyer),
+            "readiness": self.readiness(supplier, buyer),
+            "markets": markets,
+            "role": role,
         }
         chain, s_code, b_code = links[0]
-        found = [(reasons.supply(supplier.product_label(s_code), buyer.product_label(b_code), chain.input_es
-                                 + " → " + chain.output_es, chain.input_en + " → " + chain.output_en, 0.0),
-                  w["chain"] * parts["chain"]),
-                 (prox_reason, w["proximity"] * proximity), (market_reason, w["markets"] * markets)]
+        found = [
+            (
+                reasons.supply(
+                    supplier.product_label(s_code),
+                    buyer.product_label(b_code),
+                    chain.input_es + " → " + chain.output_es,
+                    chain.input_en + " → " + chain.output_en,
+                    0.0,
+                ),
+                w["chain"] * parts["chain"],
+            ),
+            (prox_reason, w["proximity"] * proximity),
+            (market_reason, w["markets"] * markets),
+        ]
         if offer_seek >= 0.15 and os_words:
             found.append((reasons.offer_meets_seek(os_words, 0.0), w["text"] * offer_seek))
         found += self._likeness(supplier, buyer, w, parts)
@@ -215,11 +254,22 @@ class Scorer:
             return None
         markets, market_reason = self.markets(a, b)
         proximity = 1.0 if a.area and a.area == b.area else 0.4
-        parts = {"sector": sector, "lines": lines, "markets": markets, "proximity": proximity, "text": min(1.0, txt)}
-        found = [(reasons.cross_border(a.country, b.country, 0.0), w["proximity"] * proximity),
-                 (sector_reason, w["sector"] * sector), (market_reason, w["markets"] * markets)]
+        parts = {
+            "sector": sector,
+            "lines": lines,
+            "markets": markets,
+            "proximity": proximity,
+            "text": min(1.0, txt),
+        }
+        found = [
+            (reasons.cross_border(a.country, b.country, 0.0), w["proximity"] * proximity),
+            (sector_reason, w["sector"] * sector),
+            (market_reason, w["markets"] * markets),
+        ]
         if shared_lines:
-            labels = [a.product_label(next(c for c in a.codes if c.startswith(h))) for h in sorted(shared_lines)[:2]]
+            labels = [
+                a.product_label(next(c for c in a.codes if c.startswith(h))) for h in sorted(shared_lines)[:2]
+            ]
             found.append((reasons.similar_lines(labels, 0.0), w["lines"]))
         elif txt >= 0.2 and txt_words:
             found.append((reasons.similar_lines(txt_words, 0.0), w["text"] * txt))
@@ -227,13 +277,17 @@ class Scorer:
 
     # Helpers ----------------------------------------------------------------------------------
     @staticmethod
-    def _complement(a: Profile, b: Profile, sector: float, linked: bool) -> tuple[float, reasons.Reason | None]:
+    def _complement(
+        a: Profile, b: Profile, sector: float, linked: bool
+    ) -> tuple[float, reasons.Reason | None]:
         if not a.headings or not b.headings:
             return 0.5 * sector, None
         pa = next(p for p in a.products if p.heading)
         pb = next(p for p in b.products if p.heading)
         value = 1.0 if linked or a.chapters & b.chapters or sector >= 0.75 else 0.3
-        label = reasons.complementary_products(pa.description or f"HS {pa.code}", pb.description or f"HS {pb.code}", 0.0)
+        label = reasons.complementary_products(
+            pa.description or f"HS {pa.code}", pb.description or f"HS {pb.code}", 0.0
+        )
         return value, label
 
     @staticmethod
@@ -246,8 +300,11 @@ class Scorer:
         return found
 
     @staticmethod
-    def _suggest(kind: str, a: Profile, b: Profile, w: dict[str, float], parts: dict[str, float], found) -> Suggestion:  # type: ignore[no-untyped-def]
+    def _suggest(
+        kind: str, a: Profile, b: Profile, w: dict[str, float], parts: dict[str, float], found
+    ) -> Suggestion:  # type: ignore[no-untyped-def]
         score = round(min(1.0, max(0.0, sum(w[k] * parts[k] for k in w))), 4)
         shown = sorted(((r, x) for r, x in found if r is not None and x > 0.0), key=lambda rx: -rx[1])
-        return Suggestion(kind, a.id, b.id, score,
-                          [reasons.Reason(r.key, r.es, r.en, round(x, 4)) for r, x in shown])
+        return Suggestion(
+            kind, a.id, b.id, score, [reasons.Reason(r.key, r.es, r.en, round(x, 4)) for r, x in shown]
+        )

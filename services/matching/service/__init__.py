@@ -14,7 +14,17 @@ from services.matching.service.projection import (
 )
 
 __all__ = [
-    "add_manager", "get_formation", "get_match", "get_projection", "join_consortium", "leave_consortium",
-    "list_matches", "project_organization", "propose_formation", "refresh_matches", "remove_manager",
-    "remove_organization", "respond",
+    "add_manager",
+    "get_formation",
+    "get_match",
+    "get_projection",
+    "join_consortium",
+    "leave_consortium",
+    "list_matches",
+    "project_organization",
+    "propose_formation",
+    "refresh_matches",
+    "remove_manager",
+    "remove_organization",
+    "respond",
 ]

@@ -27,11 +27,19 @@ def select_pool(matcher: Matcher, body: FormationIn) -> list[Profile]:
     else:
         known = taxonomy()
         if body.sector and body.sector not in known:
-            raise DomainError("unknown_sector", f"{body.sector} is not in the sector taxonomy",
-                              details={"sector": body.sector})
-        wanted = ({body.sector} | {c for c, s in known.items() if s.parent == body.sector}) if body.sector else None
+            raise DomainError(
+                "unknown_sector",
+                f"{body.sector} is not in the sector taxonomy",
+                details={"sector": body.sector},
+            )
+        wanted = (
+            ({body.sector} | {c for c, s in known.items() if s.parent == body.sector})
+            if body.sector
+            else None
+        )
         pool = [
-            p for p in index.profiles.values()
+            p
+            for p in index.profiles.values()
             if p.kind == "sme"
             and (wanted is None or wanted & set(p.sectors))
             and (not body.country or p.country == body.country.upper())
@@ -40,33 +48,57 @@ def select_pool(matcher: Matcher, body: FormationIn) -> list[Profile]:
     return sorted((p for p in pool if p.kind == "sme"), key=lambda p: str(p.id))
 
 
-async def propose_formation(body: FormationIn, principal: Principal, *, session: AsyncSession, matcher: Matcher) -> FormationProposal:
+async def propose_formation(
+    body: FormationIn, principal: Principal, *, session: AsyncSession, matcher: Matcher
+) -> FormationProposal:
     principal.require(Role.consortium_manager, Role.agency_officer)
     s = matcher.settings
     lo, hi = body.min_size or s.formation_min_size, body.max_size or s.formation_max_size
     if lo > hi:
-        raise DomainError("validation_error", "min_size must not exceed max_size", details={"min_size": lo, "max_size": hi})
+        raise DomainError(
+            "validation_error", "min_size must not exceed max_size", details={"min_size": lo, "max_size": hi}
+        )
     await matcher.catch_up(session)
     pool = select_pool(matcher, body)
     if len(pool) < lo:
-        raise DomainError("pool_too_small", f"the pool has {len(pool)} SMEs; a group needs at least {lo}",
-                          details={"pool_size": len(pool), "min_size": lo})
+        raise DomainError(
+            "pool_too_small",
+            f"the pool has {len(pool)} SMEs; a group needs at least {lo}",
+            details={"pool_size": len(pool), "min_size": lo},
+        )
     if len(pool) > s.formation_max_pool:
-        raise DomainError("validation_error", f"the pool is limited to {s.formation_max_pool} SMEs; narrow it",
-                          details={"pool_size": len(pool)})
+        raise DomainError(
+            "validation_error",
+            f"the pool is limited to {s.formation_max_pool} SMEs; narrow it",
+            details={"pool_size": len(pool)},
+        )
     result = form(pool, min_size=lo, max_size=hi, scorer=matcher.index.scorer)
     proposal = FormationProposal(
-        id=uuid.uuid4(), requested_by=principal.user_id,
+        id=uuid.uuid4(),
+        requested_by=principal.user_id,
         pool=body.model_dump(mode="json") | {"size": len(pool), "min_size": lo, "max_size": hi},
-        groups=[{"cohesion": g.cohesion, "members": [asdict(p) | {"organization_id": str(p.organization_id)}
-                                                     for p in g.members]} for g in result.groups],
+        groups=[
+            {
+                "cohesion": g.cohesion,
+                "members": [asdict(p) | {"organization_id": str(p.organization_id)} for p in g.members],
+            }
+            for g in result.groups
+        ],
         unassigned=[u | {"organization_id": str(u["organization_id"])} for u in result.unassigned],
         created_at=datetime.now(UTC),
     )
     session.add(proposal)
-    await record(session, outbox, FormationProposed(proposal_id=proposal.id, requested_by=principal.user_id,
-                                                    group_count=len(result.groups), pool=proposal.pool),
-                 subject=str(proposal.id))
+    await record(
+        session,
+        outbox,
+        FormationProposed(
+            proposal_id=proposal.id,
+            requested_by=principal.user_id,
+            group_count=len(result.groups),
+            pool=proposal.pool,
+        ),
+        subject=str(proposal.id),
+    )
     return proposal
 
 

@@ -25,13 +25,19 @@ def involving(organization_id: uuid.UUID):  # type: ignore[no-untyped-def]
     return or_(Match.organization_a == organization_id, Match.organization_b == organization_id)
 
 
-async def refresh_matches(organization_id: uuid.UUID, *, session: AsyncSession, matcher: Matcher) -> list[Match]:
+async def refresh_matches(
+    organization_id: uuid.UUID, *, session: AsyncSession, matcher: Matcher
+) -> list[Match]:
     """Recompute one organization's suggestions; store new ones and announce those above the threshold."""
     index, settings = matcher.index, matcher.settings
     p = index.get(organization_id)
     if p is None:
         return []
-    found = [s for s in index.suggestions_for(organization_id, settings.suggestions_per_type) if s.score >= settings.min_score]
+    found = [
+        s
+        for s in index.suggestions_for(organization_id, settings.suggestions_per_type)
+        if s.score >= settings.min_score
+    ]
     by_key = {(s.match_type, *s.pair): s for s in found}
     existing = {
         (m.match_type, m.organization_a, m.organization_b): m
@@ -48,22 +54,39 @@ async def refresh_matches(organization_id: uuid.UUID, *, session: AsyncSession, 
         if again is None:
             m.status, m.updated_at = "withdrawn", now
         else:
-            m.score, m.reasons_es, m.reasons_en, m.updated_at = again.score, again.reasons_es, again.reasons_en, now
+            m.score, m.reasons_es, m.reasons_en, m.updated_at = (
+                again.score,
+                again.reasons_es,
+                again.reasons_en,
+                now,
+            )
     for key, s in by_key.items():
         if s.pair in declined:
             continue
         m = existing.get(key)
         if m is None:
             m = Match(
-                id=uuid.uuid4(), match_type=s.match_type, organization_a=s.pair[0], organization_b=s.pair[1],
-                response_a="pending", response_b="pending", status="open", announced=False, created_at=now,
+                id=uuid.uuid4(),
+                match_type=s.match_type,
+                organization_a=s.pair[0],
+                organization_b=s.pair[1],
+                response_a="pending",
+                response_b="pending",
+                status="open",
+                announced=False,
+                created_at=now,
             )
             session.add(m)
         elif m.status not in ("open", "withdrawn"):
             continue
         m.status = "open"
         m.supplier_id, m.score, m.reasons_es, m.reasons_en, m.updated_at = (
-            s.supplier_id, s.score, s.reasons_es, s.reasons_en, now)
+            s.supplier_id,
+            s.score,
+            s.reasons_es,
+            s.reasons_en,
+            now,
+        )
         if not m.announced and s.score >= settings.alert_threshold:
             m.announced = True
             await _announce(session, matcher, m, s)
@@ -85,12 +108,16 @@ def _rescore(matcher: Matcher, m: Match) -> Suggestion | None:
     return None
 
 
-async def _declined_among(session: AsyncSession, organization_id: uuid.UUID, pairs: list[tuple]) -> set[tuple]:
+async def _declined_among(
+    session: AsyncSession, organization_id: uuid.UUID, pairs: list[tuple]
+) -> set[tuple]:
     if not pairs:
         return set()
     rows = await session.execute(
         select(DeclinedPair.organization_a, DeclinedPair.organization_b).where(
-            or_(DeclinedPair.organization_a == organization_id, DeclinedPair.organization_b == organization_id)
+            or_(
+                DeclinedPair.organization_a == organization_id, DeclinedPair.organization_b == organization_id
+            )
         )
     )
     return {(a, b) for a, b in rows}
@@ -102,20 +129,40 @@ async def _announce(session: AsyncSession, matcher: Matcher, m: Match, s: Sugges
     countries = sorted({p.country for p in (a, b) if p})
     sectors = sorted({x for p in (a, b) if p for x in p.sectors})
     await record(
-        session, outbox,
-        MatchFound(match_id=m.id, match_type=m.match_type, organization_id=s.organization_id,
-                   counterpart_id=s.counterpart_id, score=s.score, reasons_es=s.reasons_es,
-                   reasons_en=s.reasons_en, countries=countries, sectors=sectors),
+        session,
+        outbox,
+        MatchFound(
+            match_id=m.id,
+            match_type=m.match_type,
+            organization_id=s.organization_id,
+            counterpart_id=s.counterpart_id,
+            score=s.score,
+            reasons_es=s.reasons_es,
+            reasons_en=s.reasons_en,
+            countries=countries,
+            sectors=sectors,
+        ),
         subject=str(m.id),
     )
     for side, other in ((s.organization_id, s.counterpart_id), (s.counterpart_id, s.organization_id)):
-        matcher.push_after_commit(session, str(side), {
-            "match_id": str(m.id), "match_type": m.match_type, "organization_id": str(side),
-            "counterpart_id": str(other), "score": s.score, "reasons_es": s.reasons_es, "reasons_en": s.reasons_en,
-        })
+        matcher.push_after_commit(
+            session,
+            str(side),
+            {
+                "match_id": str(m.id),
+                "match_type": m.match_type,
+                "organization_id": str(side),
+                "counterpart_id": str(other),
+                "score": s.score,
+                "reasons_es": s.reasons_es,
+                "reasons_en": s.reasons_en,
+            },
+        )
 
 
-async def get_match(match_id: uuid.UUID, *, session: AsyncSession, principal: Principal | None = None) -> Match:
+async def get_match(
+    match_id: uuid.UUID, *, session: AsyncSession, principal: Principal | None = None
+) -> Match:
     m = await session.get(Match, match_id)
     if m is None:
         raise NotFound("match", match_id, code="match_not_found")
@@ -135,14 +182,22 @@ async def may_read(session: AsyncSession, principal: Principal, organization_id:
 
 
 async def list_matches(
-    organization_id: uuid.UUID, *, session: AsyncSession, principal: Principal | None = None,
-    match_type: str | None = None, min_score: float = 0.0, cursor: str | None = None, limit: int = 20,
+    organization_id: uuid.UUID,
+    *,
+    session: AsyncSession,
+    principal: Principal | None = None,
+    match_type: str | None = None,
+    min_score: float = 0.0,
+    cursor: str | None = None,
+    limit: int = 20,
 ) -> tuple[list[Match], list[str], str | None]:
     """An organization's visible matches, best first (keyset on score, id)."""
     if await session.get(OrganizationProjection, organization_id) is None:
         raise NotFound("organization", organization_id, code="organization_not_found")
     if principal is not None and not await may_read(session, principal, organization_id):
-        raise DomainError("forbidden", "an organization's suggestions are for its managers and agency officers")
+        raise DomainError(
+            "forbidden", "an organization's suggestions are for its managers and agency officers"
+        )
     limit = max(1, min(limit, MAX_PAGE))
     q = select(Match).where(involving(organization_id), Match.status.in_(VISIBLE), Match.score >= min_score)
     if match_type:

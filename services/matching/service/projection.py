@@ -22,7 +22,11 @@ from shared.events.directory import OrganizationProfile
 
 
 async def project_organization(
-    profile: OrganizationProfile, *, event_id: str, session: AsyncSession, matcher: Matcher | None = None,
+    profile: OrganizationProfile,
+    *,
+    event_id: str,
+    session: AsyncSession,
+    matcher: Matcher | None = None,
     match: bool = True,
 ) -> None:
     """Insert or replace the projection (events carry the whole profile: the last one wins), then match."""
@@ -53,19 +57,28 @@ async def project_organization(
                 await refresh_matches(consortium, session=session, matcher=matcher)
 
 
-async def remove_organization(organization_id: uuid.UUID, *, session: AsyncSession, matcher: Matcher | None = None) -> None:
+async def remove_organization(
+    organization_id: uuid.UUID, *, session: AsyncSession, matcher: Matcher | None = None
+) -> None:
     """The organization left the network: drop it from the read model; its open matches are withdrawn."""
-    await session.execute(delete(OrganizationProjection).where(OrganizationProjection.organization_id == organization_id))
+    await session.execute(
+        delete(OrganizationProjection).where(OrganizationProjection.organization_id == organization_id)
+    )
     await session.execute(
         delete(ConsortiumMembership).where(
             (ConsortiumMembership.organization_id == organization_id)
             | (ConsortiumMembership.consortium_id == organization_id)
         )
     )
-    await session.execute(delete(OrganizationManager).where(OrganizationManager.organization_id == organization_id))
+    await session.execute(
+        delete(OrganizationManager).where(OrganizationManager.organization_id == organization_id)
+    )
     await session.execute(
         update(Match)
-        .where(((Match.organization_a == organization_id) | (Match.organization_b == organization_id)) & (Match.status == "open"))
+        .where(
+            ((Match.organization_a == organization_id) | (Match.organization_b == organization_id))
+            & (Match.status == "open")
+        )
         .values(status="withdrawn", updated_at=datetime.now(UTC))
     )
     if await session.get(OrganizationTombstone, organization_id) is None:
@@ -75,11 +88,18 @@ async def remove_organization(organization_id: uuid.UUID, *, session: AsyncSessi
 
 
 async def join_consortium(
-    consortium_id: uuid.UUID, organization_id: uuid.UUID, role: str, *, session: AsyncSession,
-    matcher: Matcher | None = None, match: bool = True,
+    consortium_id: uuid.UUID,
+    organization_id: uuid.UUID,
+    role: str,
+    *,
+    session: AsyncSession,
+    matcher: Matcher | None = None,
+    match: bool = True,
 ) -> None:
     if await session.get(ConsortiumMembership, (consortium_id, organization_id)) is None:
-        session.add(ConsortiumMembership(consortium_id=consortium_id, organization_id=organization_id, role=role))
+        session.add(
+            ConsortiumMembership(consortium_id=consortium_id, organization_id=organization_id, role=role)
+        )
     if matcher is not None:
         matcher.index.join(consortium_id, organization_id)
         if match and matcher.index.get(consortium_id) is not None:
@@ -88,18 +108,25 @@ async def join_consortium(
 
 
 async def leave_consortium(
-    consortium_id: uuid.UUID, organization_id: uuid.UUID, *, session: AsyncSession, matcher: Matcher | None = None
+    consortium_id: uuid.UUID,
+    organization_id: uuid.UUID,
+    *,
+    session: AsyncSession,
+    matcher: Matcher | None = None,
 ) -> None:
     await session.execute(
         delete(ConsortiumMembership).where(
-            (ConsortiumMembership.consortium_id == consortium_id) & (ConsortiumMembership.organization_id == organization_id)
+            (ConsortiumMembership.consortium_id == consortium_id)
+            & (ConsortiumMembership.organization_id == organization_id)
         )
     )
     if matcher is not None:
         matcher.index.leave(consortium_id, organization_id)
 
 
-async def add_manager(organization_id: uuid.UUID, user_id: uuid.UUID, role: str = "manager", *, session: AsyncSession) -> None:
+async def add_manager(
+    organization_id: uuid.UUID, user_id: uuid.UUID, role: str = "manager", *, session: AsyncSession
+) -> None:
     row = await session.get(OrganizationManager, (organization_id, user_id))
     if row is None:
         session.add(OrganizationManager(organization_id=organization_id, user_id=user_id, role=role))
@@ -110,7 +137,8 @@ async def add_manager(organization_id: uuid.UUID, user_id: uuid.UUID, role: str 
 async def remove_manager(organization_id: uuid.UUID, user_id: uuid.UUID, *, session: AsyncSession) -> None:
     await session.execute(
         delete(OrganizationManager).where(
-            (OrganizationManager.organization_id == organization_id) & (OrganizationManager.user_id == user_id)
+            (OrganizationManager.organization_id == organization_id)
+            & (OrganizationManager.user_id == user_id)
         )
     )
 
@@ -124,11 +152,23 @@ async def get_projection(organization_id: uuid.UUID, *, session: AsyncSession) -
 
 async def read_model(session: AsyncSession) -> dict[str, list]:
     """The whole read model in a stable order: what a rebuild must reproduce."""
-    orgs = (await session.execute(select(OrganizationProjection).order_by(OrganizationProjection.organization_id))).scalars()
-    members = (await session.execute(select(ConsortiumMembership).order_by(
-        ConsortiumMembership.consortium_id, ConsortiumMembership.organization_id))).scalars()
-    managers = (await session.execute(select(OrganizationManager).order_by(
-        OrganizationManager.organization_id, OrganizationManager.user_id))).scalars()
+    orgs = (
+        await session.execute(select(OrganizationProjection).order_by(OrganizationProjection.organization_id))
+    ).scalars()
+    members = (
+        await session.execute(
+            select(ConsortiumMembership).order_by(
+                ConsortiumMembership.consortium_id, ConsortiumMembership.organization_id
+            )
+        )
+    ).scalars()
+    managers = (
+        await session.execute(
+            select(OrganizationManager).order_by(
+                OrganizationManager.organization_id, OrganizationManager.user_id
+            )
+        )
+    ).scalars()
     return {
         "organizations": [(str(o.organization_id), o.name, o.kind, o.country, o.profile) for o in orgs],
         "memberships": [(str(m.consortium_id), str(m.organization_id), m.role) for m in members],

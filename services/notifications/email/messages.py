@@ -29,16 +29,26 @@ async def build(
 
     def envelope(kind: str | None) -> Envelope:
         return Envelope(
-            to=recipient.email or "", name=recipient.display_name, lang=lang, mail_from=settings.mail_from,
-            app_url=settings.app_url, public_url=settings.public_url, secret=secret, user_id=recipient.user_id,
+            to=recipient.email or "",
+            name=recipient.display_name,
+            lang=lang,
+            mail_from=settings.mail_from,
+            app_url=settings.app_url,
+            public_url=settings.public_url,
+            secret=secret,
+            user_id=recipient.user_id,
             unsubscribe_kind=kind,
         )
 
     if "digest" in payload:
         ids = [uuid.UUID(i) for i in payload.get("notification_ids", [])]
-        notes = list((await session.execute(
-            select(Notification).where(Notification.id.in_(ids)).order_by(Notification.created_at)
-        )).scalars())
+        notes = list(
+            (
+                await session.execute(
+                    select(Notification).where(Notification.id.in_(ids)).order_by(Notification.created_at)
+                )
+            ).scalars()
+        )
         if not notes:
             return None
         t = TEXT[lang]
@@ -51,13 +61,22 @@ async def build(
             return None
         details: tuple[str, ...] = ()
         if note.item_count > 1:
-            summaries = (await session.execute(
-                select(NotificationItem.summary).where(NotificationItem.notification_id == note.id)
-                .order_by(NotificationItem.created_at).limit(MAX_DETAILS)
-            )).scalars()
+            summaries = (
+                await session.execute(
+                    select(NotificationItem.summary)
+                    .where(NotificationItem.notification_id == note.id)
+                    .order_by(NotificationItem.created_at)
+                    .limit(MAX_DETAILS)
+                )
+            ).scalars()
             details = tuple(summaries)
-        entry = Entry(note.title, note.body if note.item_count == 1 else "", note.link if note.item_count == 1 else None,
-                      details, max(0, note.item_count - len(details)) if details else 0)
+        entry = Entry(
+            note.title,
+            note.body if note.item_count == 1 else "",
+            note.link if note.item_count == 1 else None,
+            details,
+            max(0, note.item_count - len(details)) if details else 0,
+        )
         kind = None if note.kind in TRANSACTIONAL else note.kind
         return compose(envelope(kind), note.title, [entry])
     if "kind" in payload:  # a direct message, e.g. a password reset, rendered from its parameters

@@ -91,7 +91,9 @@ def _url(env: Envelope, link: str | None) -> str | None:
     return link if link.startswith("http") else env.app_url.rstrip("/") + link
 
 
-def _text(env: Envelope, t: dict[str, str], entries: list[Entry], intro: str | None, unsubscribe: str | None) -> str:
+def _text(
+    env: Envelope, t: dict[str, str], entries: list[Entry], intro: str | None, unsubscribe: str | None
+) -> str:
     lines = [t["hello"].format(name=env.name or env.to), ""]
     if intro:
         lines += [intro, ""]
@@ -111,14 +113,18 @@ def _text(env: Envelope, t: dict[str, str], entries: list[Entry], intro: str | N
     return "\n".join(lines) + "\n"
 
 
-def _html(env: Envelope, t: dict[str, str], entries: list[Entry], intro: str | None, unsubscribe: str | None) -> str:
+def _html(
+    env: Envelope, t: dict[str, str], entries: list[Entry], intro: str | None, unsubscribe: str | None
+) -> str:
     esc = html.escape
-    parts = [f'<!doctype html><html lang="{env.lang}"><body style="font-family:sans-serif;max-width:600px">',
-             f"<p>{esc(t['hello'].format(name=env.name or env.to))}</p>"]
+    parts = [
+        f'<!doctype html><html lang="{env.lang}"><body style="font-family:sans-serif;max-width:600px">',
+        f"<p>{esc(t['hello'].format(name=env.name or env.to))}</p>",
+    ]
     if intro:
         parts.append(f"<p>{esc(intro)}</p>")
     for e in entries:
-        parts.append(f"<h3 style=\"margin-bottom:4px\">{esc(e.title)}</h3>")
+        parts.append(f'<h3 style="margin-bottom:4px">{esc(e.title)}</h3>')
         if e.body:
             parts.append(f"<p>{esc(e.body)}</p>")
         if e.details:

@@ -28,9 +28,13 @@ async def load_secret(*, session: AsyncSession, configured: str | None) -> str:
     # Insert-if-absent then read: replicas (or concurrent senders) racing here all end up with one secret.
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
     await session.execute(
-        dialect.insert(ServiceSecret).values(name=_NAME, value=secrets.token_urlsafe(32)).on_conflict_do_nothing()
+        dialect.insert(ServiceSecret)
+        .values(name=_NAME, value=secrets.token_urlsafe(32))
+        .on_conflict_do_nothing()
     )
-    return (await session.execute(select(ServiceSecret.value).where(ServiceSecret.name == _NAME))).scalar_one()
+    return (
+        await session.execute(select(ServiceSecret.value).where(ServiceSecret.name == _NAME))
+    ).scalar_one()
 
 
 def _b64(raw: bytes) -> str:

@@ -34,12 +34,19 @@ class Mailer:
         if s.smtp_host:
             try:
                 await aiosmtplib.send(
-                    message, hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
-                    password=s.smtp_password, start_tls=s.smtp_starttls, timeout=s.smtp_timeout_s,
+                    message,
+                    hostname=s.smtp_host,
+                    port=s.smtp_port,
+                    username=s.smtp_username,
+                    password=s.smtp_password,
+                    start_tls=s.smtp_starttls,
+                    timeout=s.smtp_timeout_s,
                 )
                 return SendResult(True)
             except aiosmtplib.SMTPResponseException as exc:
-                return SendResult(False, f"SMTP {exc.code}: {exc.message}"[:500], permanent=500 <= exc.code < 600)
+                return SendResult(
+                    False, f"SMTP {exc.code}: {exc.message}"[:500], permanent=500 <= exc.code < 600
+                )
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
                 return SendResult(False, f"{type(exc).__name__}: {exc}"[:500])
         if s.mail_sink_dir:

@@ -91,7 +91,9 @@ async def checked_addresses(host: str, port: int, *, allow_private: bool) -> lis
     try:
         addresses = await resolve(host, port)
     except OSError as exc:
-        raise DomainError("invalid_webhook_url", f"cannot resolve {host}: {exc}", details={"host": host}) from None
+        raise DomainError(
+            "invalid_webhook_url", f"cannot resolve {host}: {exc}", details={"host": host}
+        ) from None
     if not allow_private:
         for address in addresses:
             check_address(host, address)
@@ -102,9 +104,13 @@ async def validate_url(url: str, *, allow_private: bool) -> str:
     """An endpoint's URL as registered: http(s), a host, and (unless allowed) only public addresses."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise DomainError("invalid_webhook_url", "a webhook URL is http:// or https:// with a host", details={"url": url})
+        raise DomainError(
+            "invalid_webhook_url", "a webhook URL is http:// or https:// with a host", details={"url": url}
+        )
     if parts.username or parts.password:
-        raise DomainError("invalid_webhook_url", "credentials do not belong in a webhook URL", details={"url": url})
+        raise DomainError(
+            "invalid_webhook_url", "credentials do not belong in a webhook URL", details={"url": url}
+        )
     if len(url) > 2000:
         raise DomainError("invalid_webhook_url", "the URL is too long", details={"url": url[:100]})
     port = parts.port or (443 if parts.scheme == "https" else 80)

@@ -41,7 +41,9 @@ class _Conn:
 
 
 class WebhookHttpClient:
-    def __init__(self, *, allow_private: bool, timeout_s: float, user_agent: str, max_idle_per_origin: int = 64):
+    def __init__(
+        self, *, allow_private: bool, timeout_s: float, user_agent: str, max_idle_per_origin: int = 64
+    ):
         self.allow_private = allow_private
         self.timeout_s = timeout_s
         self.user_agent = user_agent
@@ -57,8 +59,13 @@ class WebhookHttpClient:
         origin = (parts.scheme, parts.hostname, port)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
-        lines = [f"POST {target} HTTP/1.1", f"Host: {host}", f"User-Agent: {self.user_agent}",
-                 f"Content-Length: {len(body)}", "Connection: keep-alive"]
+        lines = [
+            f"POST {target} HTTP/1.1",
+            f"Host: {host}",
+            f"User-Agent: {self.user_agent}",
+            f"Content-Length: {len(body)}",
+            "Connection: keep-alive",
+        ]
         lines += [f"{k}: {v}" for k, v in headers.items()]
         request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
         async with asyncio.timeout(self.timeout_s):
@@ -86,7 +93,9 @@ class WebhookHttpClient:
         for address in addresses:
             try:
                 reader, writer = await asyncio.open_connection(
-                    address, port, ssl=self._tls if scheme == "https" else None,
+                    address,
+                    port,
+                    ssl=self._tls if scheme == "https" else None,
                     server_hostname=host if scheme == "https" else None,
                 )
             except OSError as exc:

@@ -29,8 +29,9 @@ class Received:
 
 
 class WebhookReceiver:
-    def __init__(self, *, port: int = 0, answers: list[tuple[int, dict[str, str]]] | None = None,
-                 on_request=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self, *, port: int = 0, answers: list[tuple[int, dict[str, str]]] | None = None, on_request=None
+    ) -> None:  # type: ignore[no-untyped-def]
         self.port = port
         self.answers = deque(answers or [])  # scripted answers, then 200
         self.received: list[Received] = []
@@ -88,9 +89,15 @@ def verifies(secret: str, request: Received) -> bool:
 
 async def _main(port: int, secret: str | None) -> None:
     def show(r: Received) -> None:
-        ok = "signature ok" if secret and verifies(secret, r) else ("unverified" if not secret else "BAD SIGNATURE")
-        print(f"{r.method} {r.path} id={r.headers.get('webhook-id')} {ok}\n  {r.body.decode(errors='replace')}",
-              flush=True)
+        ok = (
+            "signature ok"
+            if secret and verifies(secret, r)
+            else ("unverified" if not secret else "BAD SIGNATURE")
+        )
+        print(
+            f"{r.method} {r.path} id={r.headers.get('webhook-id')} {ok}\n  {r.body.decode(errors='replace')}",
+            flush=True,
+        )
 
     async with WebhookReceiver(port=port, on_request=show) as receiver:
         print(f"listening on {receiver.url}", flush=True)
@@ -98,7 +105,9 @@ async def _main(port: int, secret: str | None) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--port", type=int, default=9009)
     parser.add_argument("--secret", help="the endpoint's whsec_ secret, to verify signatures")
     args = parser.parse_args()

@@ -57,9 +57,7 @@ def body_of(event_type: str, data: dict[str, Any], created_at: datetime) -> byte
     return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-async def send(
-    client: WebhookHttpClient, *, url: str, secret: str, message_id: str, body: bytes
-) -> Outcome:
+async def send(client: WebhookHttpClient, *, url: str, secret: str, message_id: str, body: bytes) -> Outcome:
     timestamp = int(time.time())
     headers = {
         "content-type": "application/json",
@@ -72,7 +70,9 @@ async def send(
         response = await client.post(url, body, headers)
     except DomainError as exc:  # the guard refused the target (or its name does not resolve)
         forbidden = exc.code == "webhook_target_forbidden"
-        return Outcome(False, error=f"{exc.code}: {exc.message}", forbidden=forbidden, duration_ms=_ms(started))
+        return Outcome(
+            False, error=f"{exc.code}: {exc.message}", forbidden=forbidden, duration_ms=_ms(started)
+        )
     except TimeoutError:
         return Outcome(False, error="timeout", duration_ms=_ms(started))
     except (OSError, asyncio.IncompleteReadError, ProtocolError, ValueError) as exc:
@@ -83,8 +83,12 @@ async def send(
         return Outcome(True, code, duration_ms=duration)
     error = "redirect not followed" if 300 <= code < 400 else f"HTTP {code}"
     return Outcome(
-        False, code, error=error, retry_after_s=retry_after(response.headers.get("retry-after")),
-        gone=code == 410, duration_ms=duration,
+        False,
+        code,
+        error=error,
+        retry_after_s=retry_after(response.headers.get("retry-after")),
+        gone=code == 410,
+        duration_ms=duration,
     )
 
 

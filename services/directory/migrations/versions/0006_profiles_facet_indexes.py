@@ -23,7 +23,9 @@ def upgrade() -> None:
     op.create_index("ix_organizations_country_name", "organizations", ["country", "name_key", "id"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE INDEX ix_organizations_sectors_gin ON organizations USING gin ((sectors::jsonb))")
-        op.execute("CREATE INDEX ix_organizations_markets_gin ON organizations USING gin ((target_markets::jsonb))")
+        op.execute(
+            "CREATE INDEX ix_organizations_markets_gin ON organizations USING gin ((target_markets::jsonb))"
+        )
 
 
 def downgrade() -> None:
