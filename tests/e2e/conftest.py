@@ -25,6 +25,10 @@ class System:
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
+    def mail_dir(self) -> Path:
+        return self.logs / "mail"
+
+    @property
     def graphql(self) -> str:
         return self.urls["gateway"] + "/graphql"
 
@@ -47,6 +51,11 @@ def system(nats_server, redis_server, tmp_path_factory, signing_keys) -> Iterato
         "CONSORCIA_JWT_PUBLIC_KEY_FILE": str(workdir / "jwt-public.pem"),
         "CONSORCIA_GATEWAY_JWT_PRIVATE_KEY_FILE": str(workdir / "jwt-private.pem"),
         "CONSORCIA_FORUM_SEED_ON_START": "true",
+        # As `make run`: mail lands in a sink folder and webhooks may reach the test's local receiver.
+        "CONSORCIA_NOTIFICATIONS_MAIL_SINK_DIR": str(workdir / "mail"),
+        "CONSORCIA_NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE": "true",
+        # A short burst window, so a grouped alert's immediate e-mail leaves within the test's time.
+        "CONSORCIA_NOTIFICATIONS_GROUP_WINDOW_S": "1",
         **{f"CONSORCIA_{s.upper()}_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / s}.db" for s in SERVICES},
         **{f"CONSORCIA_GATEWAY_{s.upper()}_URL": system.urls[s] for s in SERVICES},
     }
