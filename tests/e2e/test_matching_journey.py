@@ -85,7 +85,8 @@ async def test_a_new_sme_sees_its_complement_live_with_reasons_and_both_accept(s
         assert any("productos complementarios" in r for r in partner["reasonsEs"])
         assert any("Germany" in r for r in partner["reasonsEn"]) and any("Alemania" in r for r in partner["reasonsEs"])
         supplier = (await gql(MATCHES, maker, id=bars_id, type="SUPPLIER"))["matches"]["edges"]
-        assert [e["node"]["counterpart"]["id"] for e in supplier] == [beans_id]
+        # The e2e tests share one running system: other tests may add suppliers of their own.
+        assert beans_id in [e["node"]["counterpart"]["id"] for e in supplier]
 
         # Someone else's suggestions are not for a stranger to read.
         stranger = (await gql(SIGN_UP, e=f"m-{uuid.uuid4().hex[:8]}@example.org", n="X"))["signUp"]["accessToken"]
