@@ -17,7 +17,6 @@ from nats.js import JetStreamContext
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -34,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared import metrics
 from shared.config import ServiceSettings
-from shared.db import OUTBOX_PENDING, is_sqlite
+from shared.db import OUTBOX_PENDING, UtcDateTime, is_sqlite
 from shared.events.catalog import DomainEvent
 from shared.logging import correlation_id
 
@@ -53,8 +52,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("subject", String(255), nullable=False),
         Column("type", String(255), nullable=False),
         Column("payload", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("published_at", UtcDateTime(), nullable=True),
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text, nullable=True),
         Index("ix_outbox_published_at", "published_at"),
@@ -148,9 +147,12 @@ class OutboxRelay:
             query = select(t.c.seq, t.c.event_id, t.c.subject, t.c.payload).where(t.c.published_at.is_(None))
             # Two replicas on PostgreSQL claim disjoint rows; SQLite has one writer, and Nats-Msg-Id
             # dedupe covers the overlap of two processes sharing a file.
-            limit = self._settings.outbox_batch + len(self._unmarked)
+            # Copied before the read: the marker may commit (and forget) rows while the query runs, and
+            # this read may still see them unmarked.
+            unmarked = set(self._unmarked)
+            limit = self._settings.outbox_batch + len(unmarked)
             query = query.order_by(t.c.seq).limit(limit).with_for_update(skip_locked=True)
-            rows = [r for r in (await session.execute(query)).all() if r.seq not in self._unmarked]
+            rows = [r for r in (await session.execute(query)).all() if r.seq not in unmarked]
             rows = rows[: self._settings.outbox_batch]
             if not rows:
                 self._report(acked=0, failed={})

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.db import UtcDateTime
 from shared.messaging.consumer import processed_events_table
 from shared.outbox import outbox_table
 
@@ -95,10 +95,10 @@ class Organization(Base):
     # SQLite copies it into the organization_fts (FTS5) table.
     search_text: Mapped[str] = mapped_column(Text, default="")
     seed_key: Mapped[str | None] = mapped_column(String(120), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
     # Set by profile changes only (not by check-ups): it is what staleness is measured from.
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     # The badge (pending | verified | rejected); the decisions live in organization_verifications.
     verification_status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
 
@@ -129,7 +129,7 @@ class ExportCheckup(Base):
     dimension_scores: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     score: Mapped[int] = mapped_column(Integer)
     submitted_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
 
 
 class FinancingProgramme(Base):
@@ -151,7 +151,7 @@ class FinancingProgramme(Base):
     source: Mapped[str | None] = mapped_column(String(200), default=None)
     notes: Mapped[str | None] = mapped_column(Text, default=None)
     seed_key: Mapped[str | None] = mapped_column(String(120), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
 
 
 class Document(Base):
@@ -177,7 +177,7 @@ class Document(Base):
     source: Mapped[str | None] = mapped_column(String(200), default=None)
     position: Mapped[int] = mapped_column(Integer, default=0)
     seed_key: Mapped[str | None] = mapped_column(String(120), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
 
 
 class Participant(Base):
@@ -198,4 +198,4 @@ class Participant(Base):
     source: Mapped[str | None] = mapped_column(String(200), default=None)
     notes: Mapped[str | None] = mapped_column(Text, default=None)
     seed_key: Mapped[str | None] = mapped_column(String(120), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Boolean, Float, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.db import UtcDateTime
 from shared.messaging.consumer import processed_events_table
 from shared.outbox import outbox_table
 
@@ -31,7 +32,7 @@ class OrganizationProjection(Base):
     country: Mapped[str] = mapped_column(String(2), index=True)
     profile: Mapped[dict] = mapped_column(JSON, default=dict)
     source_event_id: Mapped[str] = mapped_column(String(64))
-    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    applied_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class ConsortiumMembership(Base):
@@ -75,8 +76,8 @@ class Match(Base):
     response_a: Mapped[str] = mapped_column(String(20), default="pending")
     response_b: Mapped[str] = mapped_column(String(20), default="pending")
     announced: Mapped[bool] = mapped_column(Boolean, default=False)  # MatchFound emitted
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class MatchFeedback(Base):
@@ -91,7 +92,7 @@ class MatchFeedback(Base):
     organization_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     response: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class DeclinedPair(Base):
@@ -102,7 +103,7 @@ class DeclinedPair(Base):
     organization_a: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     organization_b: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     declined_by: Mapped[uuid.UUID] = mapped_column(Uuid)
-    declined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    declined_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Introduction(Base):
@@ -112,7 +113,7 @@ class Introduction(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     match_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class FormationProposal(Base):
@@ -125,7 +126,7 @@ class FormationProposal(Base):
     pool: Mapped[dict] = mapped_column(JSON, default=dict)
     groups: Mapped[list] = mapped_column(JSON, default=list)
     unassigned: Mapped[list] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class OrganizationTombstone(Base):
@@ -134,4 +135,4 @@ class OrganizationTombstone(Base):
     __tablename__ = "organization_tombstones"
 
     organization_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    deleted_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.db import UtcDateTime
 from shared.messaging.consumer import processed_events_table
 from shared.outbox import outbox_table
 
@@ -35,7 +36,7 @@ class Recipient(Base):
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     email: Mapped[str | None] = mapped_column(String(254), default=None)
     organization_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now, onupdate=now)
 
 
 class RecipientOrganization(Base):
@@ -69,8 +70,8 @@ class Preference(Base):
     channels: Mapped[dict] = mapped_column(JSON, default=dict)
     digest_hour: Mapped[int] = mapped_column(Integer, default=8)  # UTC
     digest_weekday: Mapped[int] = mapped_column(Integer, default=0)  # Monday
-    last_daily_digest_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    last_weekly_digest_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    last_daily_digest_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    last_weekly_digest_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class Subscription(Base):
@@ -87,7 +88,7 @@ class Subscription(Base):
     email: Mapped[str] = mapped_column(String(10), default="off")
     webhook: Mapped[bool] = mapped_column(Boolean, default=False)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
 
 
 class Notification(Base):
@@ -109,11 +110,11 @@ class Notification(Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     item_count: Mapped[int] = mapped_column(Integer, default=1)
     group_key: Mapped[str | None] = mapped_column(String(120), default=None)
-    open_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    open_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     in_app: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class NotificationItem(Base):
@@ -127,7 +128,7 @@ class NotificationItem(Base):
         ForeignKey("notifications.id", ondelete="CASCADE"), index=True
     )
     summary: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
 
 
 class DigestEntry(Base):
@@ -138,8 +139,8 @@ class DigestEntry(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     mode: Mapped[str] = mapped_column(String(10))  # daily | weekly
     notification_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("notifications.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class WebhookEndpoint(Base):
@@ -154,7 +155,7 @@ class WebhookEndpoint(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     disabled_reason: Mapped[str | None] = mapped_column(String(300), default=None)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
 
 
 class Delivery(Base):
@@ -178,11 +179,11 @@ class Delivery(Base):
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|delivered|failed|cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
     last_status_code: Mapped[int | None] = mapped_column(Integer, default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class DeliveryAttempt(Base):
@@ -194,7 +195,7 @@ class DeliveryAttempt(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     delivery_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"))
     endpoint_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None, index=True)
-    attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    attempted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
     status_code: Mapped[int | None] = mapped_column(Integer, default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     duration_ms: Mapped[float] = mapped_column(Float, default=0.0)

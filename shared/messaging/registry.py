@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table
+from sqlalchemy import Column, MetaData, String, Table
 
+from shared.db import UtcDateTime
 from shared.events.catalog import DomainEvent
 
 Handler = Callable[..., Awaitable[None]]
@@ -17,7 +18,7 @@ def processed_events_table(metadata: MetaData) -> Table:
         metadata,
         Column("consumer", String(100), primary_key=True),
         Column("event_id", String(64), primary_key=True),
-        Column("processed_at", DateTime(timezone=True), nullable=False, index=True),
+        Column("processed_at", UtcDateTime(), nullable=False, index=True),
     )
 
 

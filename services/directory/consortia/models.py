@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.directory.models import Base
+from shared.db import UtcDateTime
 
 
 def _now() -> datetime:
@@ -31,7 +32,7 @@ class ConsortiumMembership(Base):
     role: Mapped[str] = mapped_column(String(20), default="member")  # member | manager
     status: Mapped[str] = mapped_column(String(20), default="invited")  # invited | active | left
     invited_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
-    invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    joined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+    invited_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    joined_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    left_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now, onupdate=_now)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, Uuid
+from sqlalchemy import ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.directory.models import Base
+from shared.db import UtcDateTime
 
 
 def _now() -> datetime:
@@ -29,9 +30,9 @@ class OrganizationVerification(Base):
     decided_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
     # The agency the deciding officer acted for: the badge says who vouches.
     agency_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
-    requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+    requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now, onupdate=_now)
 
 
 class StaleProfileReminder(Base):
@@ -43,5 +44,5 @@ class StaleProfileReminder(Base):
     organization_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
     )
-    last_updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    reminded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    last_updated: Mapped[datetime] = mapped_column(UtcDateTime())
+    reminded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.forum.models.base import Base, now
+from shared.db import UtcDateTime
 
 
 class Advisor(Base):
@@ -22,7 +23,7 @@ class Advisor(Base):
     organization_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     bio: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
 
 
 class AdvisoryRequest(Base):
@@ -36,16 +37,16 @@ class AdvisoryRequest(Base):
     country: Mapped[str | None] = mapped_column(String(2))
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | claimed | answered | solved
     claimed_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     answered_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     answer_post_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # The agency the first answer came from, frozen then, for the response-time figures.
     answered_for_organization_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     accepted_post_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
 
 
 class AdvisoryRoute(Base):

@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.forum.models.base import Base, now
+from shared.db import UtcDateTime
 
 _Seq = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -42,9 +42,9 @@ class Thread(Base):
     solved: Mapped[bool] = mapped_column(Boolean, default=False)
     last_post_number: Mapped[int] = mapped_column(Integer, default=0)
     post_count: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    last_post_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
+    last_post_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Post(Base):
@@ -69,9 +69,9 @@ class Post(Base):
     flag_count: Mapped[int] = mapped_column(Integer, default=0)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden_by: Mapped[str | None] = mapped_column(String(20))  # flags | moderator
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
+    edited_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class PostRevision(Base):
@@ -83,7 +83,7 @@ class PostRevision(Base):
     post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
     body_md: Mapped[str] = mapped_column(Text)
     editor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    replaced_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
 
 
 class Reaction(Base):
@@ -92,7 +92,7 @@ class Reaction(Base):
     post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     emoji: Mapped[str] = mapped_column(String(20), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
 
 
 class Watch(Base):

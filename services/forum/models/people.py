@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Index, String, Uuid
+from sqlalchemy import JSON, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.forum.models.base import Base, now
+from shared.db import UtcDateTime
 
 
 class User(Base):
@@ -20,7 +21,7 @@ class User(Base):
     handle: Mapped[str] = mapped_column(String(80), unique=True)
     language: Mapped[str] = mapped_column(String(8), default="es")
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
-    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
 
 
 class Organization(Base):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.forum.models.base import Base, now
+from shared.db import UtcDateTime
 
 
 class Space(Base):
@@ -26,7 +27,7 @@ class Space(Base):
     is_private: Mapped[bool] = mapped_column(Boolean, default=False)
     consortium_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
     introduction_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
 
 
 class SpaceMember(Base):
