@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import Enum
 from typing import Any
 
@@ -27,6 +28,7 @@ from gateway.auth.types import (
     Viewer,
     as_error,
 )
+from gateway.errors import NotFoundError
 from gateway.pagination import Connection
 from shared.errors import DomainError
 
@@ -132,9 +134,13 @@ class AuthMutation:
     @strawberry.mutation(description="Revoke one of the caller's API keys.")
     async def revoke_api_key(self, info: strawberry.Info, id: strawberry.ID) -> RevokeApiKeyResult:
         try:
+            key_id = uuid.UUID(str(id))
+        except ValueError:
+            return NotFoundError(code="not_found", message=f"API key {id} does not exist", id=id)
+        try:
             return ApiKey.from_row(
                 await call_service(
-                    info.context.clients.directory.request("DELETE", f"/accounts/api-keys/{id}")
+                    info.context.clients.directory.request("DELETE", f"/accounts/api-keys/{key_id}")
                 )
             )
         except DomainError as exc:

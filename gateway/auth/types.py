@@ -163,6 +163,9 @@ def as_error(exc: DomainError, *, signing_in: bool = False) -> Any:
 
     401 is an AuthenticationError where signing in is the operation, a PermissionError elsewhere.
     """
+    if exc.status == 422 and signing_in:
+        # Sign-in results have no ValidationError member: a malformed e-mail or key is a refused sign-in.
+        return AuthenticationError(code=exc.code, message=exc.message)
     if exc.status == 422:
         fields = exc.details.get("fields") or [
             {"field": exc.details.get("field", ""), "problem": exc.message}
