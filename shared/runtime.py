@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import redis.asyncio as aioredis
 from fastapi import APIRouter
@@ -47,6 +48,14 @@ def every(seconds: Callable[[ServiceSettings], float] | float, action: Hook, *, 
     return job
 
 
+class Worker(Protocol):
+    """A long-running loop that finishes its current unit of work when asked to stop."""
+
+    async def run(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 @dataclass
 class ServiceSpec:
     name: str
@@ -61,6 +70,8 @@ class ServiceSpec:
     # Long-running jobs (sweeps, escalations, delivery workers): started after on_start, cancelled
     # first at shutdown, so they never outlive the database or the broker they use.
     background: list[Hook] = field(default_factory=list)
+    # Workers that must not be cut mid-way (an e-mail half sent): asked to stop, given time, then cancelled.
+    workers: list[Callable[[ServiceRuntime], Worker]] = field(default_factory=list)
 
 
 class ServiceRuntime:
@@ -77,6 +88,7 @@ class ServiceRuntime:
         self.broker_ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._jobs: list[asyncio.Task[None]] = []
+        self._workers: list[tuple[Worker, asyncio.Task[None]]] = []
 
     def session(self):  # type: ignore[no-untyped-def]
         assert self.session_factory is not None
@@ -93,6 +105,9 @@ class ServiceRuntime:
         for job in self.spec.background:
             name = f"{self.spec.name}-{getattr(job, '__name__', 'job')}"
             self._jobs.append(asyncio.create_task(job(self), name=name))
+        for make_worker in self.spec.workers:
+            worker = make_worker(self)
+            self._workers.append((worker, asyncio.create_task(worker.run(), name=f"{self.spec.name}-worker")))
         self._tasks.append(asyncio.create_task(self._join_broker(), name=f"{self.spec.name}-broker"))
 
     def _wake_relay(self) -> None:
@@ -173,6 +188,13 @@ class ServiceRuntime:
 
     async def stop(self) -> None:
         """Stop taking work, let in-flight handlers commit, drain NATS, close Redis, dispose the engine."""
+        for worker, _ in self._workers:
+            worker.stop()
+        if self._workers:
+            _, late = await asyncio.wait([task for _, task in self._workers], timeout=10)
+            for task in late:
+                log.warning("worker did not stop in time; cancelling", extra={"task": task.get_name()})
+                task.cancel()
         for job in self._jobs:
             job.cancel()
         if self._jobs:

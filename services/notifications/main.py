@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -16,7 +13,7 @@ from services.notifications.handlers import build_registry
 from services.notifications.models import Base, outbox, processed_events
 from services.notifications.worker import DeliveryWorker
 from shared.app import create_service_app
-from shared.runtime import ServiceSpec
+from shared.runtime import ServiceRuntime, ServiceSpec
 
 
 def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
@@ -31,7 +28,8 @@ def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
         migrations=Path(__file__).parent / "migrations",
         routers=[router],
         handlers=build_registry(hub),
-        on_start=[hub.attach],
+        on_start=[hub.attach, _delivery_worker(hub, settings)],
+        workers=[lambda runtime: hub.worker] if settings.run_workers else [],
     )
     app = create_service_app(
         spec,
@@ -39,29 +37,18 @@ def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
         description="Notifications: in-app, real-time, e-mail and signed webhook alerts.",
     )
     app.state.hub = hub
-    runtime_lifespan = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with runtime_lifespan(app):
-            runtime = app.state.runtime
-            worker = DeliveryWorker(hub=hub, session_factory=runtime.session_factory, settings=settings)
-            hub.worker = worker
-            hub.wake_queue = worker.wake
-            task = (
-                asyncio.create_task(worker.run(), name="notifications-deliveries")
-                if settings.run_workers
-                else None
-            )
-            try:
-                yield
-            finally:
-                worker.stop()
-                if task is not None:
-                    await asyncio.wait({task}, timeout=10)
-
-    app.router.lifespan_context = lifespan
     return app
+
+
+def _delivery_worker(hub: Hub, settings: NotificationsSettings):  # type: ignore[no-untyped-def]
+    """The durable delivery queue's worker, attached to the hub: the API's replay and test ping use it
+    even where this replica does not run the queue (run_workers=false)."""
+
+    async def attach(runtime: ServiceRuntime) -> None:
+        hub.worker = DeliveryWorker(hub=hub, session_factory=runtime.session_factory, settings=settings)
+        hub.wake_queue = hub.worker.wake
+
+    return attach
 
 
 app = build_app()
