@@ -87,16 +87,32 @@ async def _gql(client: httpx.AsyncClient, url: str, query: str, token: str | Non
 
 
 def _sme(name: str, code: str, es: str, en: str, offers: str, seeks: str) -> dict:
-    return {"kind": "SME", "name": name, "country": COUNTRY, "sectors": ["leather-footwear"],
-            "products": [{"hsCode": code, "descriptionEs": es, "descriptionEn": en}], "employees": 25,
-            "exportStatus": "OCCASIONAL", "targetMarkets": ["DE", "NL"], "offers": offers, "seeks": seeks}
+    return {
+        "kind": "SME",
+        "name": name,
+        "country": COUNTRY,
+        "sectors": ["leather-footwear"],
+        "products": [{"hsCode": code, "descriptionEs": es, "descriptionEn": en}],
+        "employees": 25,
+        "exportStatus": "OCCASIONAL",
+        "targetMarkets": ["DE", "NL"],
+        "offers": offers,
+        "seeks": seeks,
+    }
 
 
 def _make_admin(system, email: str) -> None:  # type: ignore[no-untyped-def]
     """The operator's command, as after a fresh install, against the running directory's database."""
-    env = os.environ | {"CONSORCIA_DIRECTORY_DATABASE_URL": f"sqlite+aiosqlite:///{system.logs / 'directory'}.db"}
-    done = subprocess.run([sys.executable, "-m", "services.directory.accounts.admin", email, "admin"],
-                          env=env, capture_output=True, text=True, timeout=30)
+    env = os.environ | {
+        "CONSORCIA_DIRECTORY_DATABASE_URL": f"sqlite+aiosqlite:///{system.logs / 'directory'}.db"
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "services.directory.accounts.admin", email, "admin"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -130,11 +146,18 @@ async def test_an_agency_officer_is_alerted_live_by_mail_and_webhook_and_the_sme
         _make_admin(system, admin_email)
         admin = (await gql(SIGN_IN, e=admin_email))["signIn"]
         assert "admin" in admin["viewer"]["roles"], admin
-        agency = (await gql(REGISTER, admin["accessToken"], input={
-            "kind": "AGENCY", "name": f"PromPerú {tag}", "country": COUNTRY}))["registerOrganization"]
+        agency = (
+            await gql(
+                REGISTER,
+                admin["accessToken"],
+                input={"kind": "AGENCY", "name": f"PromPerú {tag}", "country": COUNTRY},
+            )
+        )["registerOrganization"]
         assert agency["__typename"] == "RegisterOrganizationSuccess", agency
         officer_email, _, officer_id = await account("officer")
-        granted = (await gql(GRANT, admin["accessToken"], u=officer_id, a=agency["organization"]["id"]))["grantRoles"]
+        granted = (await gql(GRANT, admin["accessToken"], u=officer_id, a=agency["organization"]["id"]))[
+            "grantRoles"
+        ]
         assert granted["__typename"] == "Viewer" and "agency_officer" in granted["roles"], granted
         officer = (await gql(SIGN_IN, e=officer_email))["signIn"]["accessToken"]
 
@@ -150,21 +173,45 @@ async def test_an_agency_officer_is_alerted_live_by_mail_and_webhook_and_the_sme
         hides_name, shoes_name = f"Curtiembre Arequipa {tag}", f"Calzado Trujillo {tag}"
 
         # Two SMEs of the country and sector with complementary products, each by its own owner.
-        hides = (await gql(REGISTER, tanner, input=_sme(
-            hides_name, "4107", "cuero bovino curtido", "tanned bovine leather",
-            "cuero curtido al vegetal", "fabricantes de calzado")))["registerOrganization"]
+        hides = (
+            await gql(
+                REGISTER,
+                tanner,
+                input=_sme(
+                    hides_name,
+                    "4107",
+                    "cuero bovino curtido",
+                    "tanned bovine leather",
+                    "cuero curtido al vegetal",
+                    "fabricantes de calzado",
+                ),
+            )
+        )["registerOrganization"]
         assert hides["__typename"] == "RegisterOrganizationSuccess", hides
 
         ws_url = system.graphql.replace("http://", "ws://")
         async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:
-            await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {officer}"}}))
+            await ws.send(
+                json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {officer}"}})
+            )
             assert json.loads(await asyncio.wait_for(ws.recv(), timeout=5))["type"] == "connection_ack"
             await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": LIVE}}))
 
             # The alert comes from the second registration, made while the officer listens.
-            shoes = (await gql(REGISTER, shoemaker, input=_sme(
-                shoes_name, "6403", "zapatos de cuero", "leather shoes",
-                "calzado de cuero hecho a mano", "cuero curtido al vegetal")))["registerOrganization"]
+            shoes = (
+                await gql(
+                    REGISTER,
+                    shoemaker,
+                    input=_sme(
+                        shoes_name,
+                        "6403",
+                        "zapatos de cuero",
+                        "leather shoes",
+                        "calzado de cuero hecho a mano",
+                        "cuero curtido al vegetal",
+                    ),
+                )
+            )["registerOrganization"]
             assert shoes["__typename"] == "RegisterOrganizationSuccess", shoes
             hides_id, shoes_id = hides["organization"]["id"], shoes["organization"]["id"]
 
@@ -175,7 +222,9 @@ async def test_an_agency_officer_is_alerted_live_by_mail_and_webhook_and_the_sme
                     assert message["type"] == "next", message
                     note = message["payload"]["data"]["notifications"]
                     if note["kind"] == "match.found" and {hides_id, shoes_id} == {
-                        note["data"].get("organization_id"), note["data"].get("counterpart_id")}:
+                        note["data"].get("organization_id"),
+                        note["data"].get("counterpart_id"),
+                    }:
                         return note
 
             live = await asyncio.wait_for(alert(), timeout=10)
@@ -202,8 +251,14 @@ async def test_an_agency_officer_is_alerted_live_by_mail_and_webhook_and_the_sme
         # Each owner sees the suggestion with reasons in both languages.
         async def suggestion(token: str, own: str, other: str):  # type: ignore[no-untyped-def]
             edges = (await gql(MATCHES, token, id=own))["matches"]["edges"]
-            return next((e["node"] for e in edges if e["node"]["counterpart"]["id"] == other
-                         and e["node"]["matchType"] == "PARTNER"), None)
+            return next(
+                (
+                    e["node"]
+                    for e in edges
+                    if e["node"]["counterpart"]["id"] == other and e["node"]["matchType"] == "PARTNER"
+                ),
+                None,
+            )
 
         for_shoemaker = await eventually(lambda: suggestion(shoemaker, shoes_id, hides_id), timeout=10)
         for_tanner = await eventually(lambda: suggestion(tanner, hides_id, shoes_id), timeout=10)
@@ -219,8 +274,12 @@ async def test_an_agency_officer_is_alerted_live_by_mail_and_webhook_and_the_sme
 
         async def introduced(token: str):  # type: ignore[no-untyped-def]
             edges = (await gql(INBOX, token))["notifications"]["edges"]
-            return [e["node"] for e in edges if e["node"]["kind"] == "introduction.accepted"
-                    and e["node"]["data"].get("match_id") == for_shoemaker["id"]]
+            return [
+                e["node"]
+                for e in edges
+                if e["node"]["kind"] == "introduction.accepted"
+                and e["node"]["data"].get("match_id") == for_shoemaker["id"]
+            ]
 
         for token in (shoemaker, tanner):
             notes = await eventually(lambda: introduced(token), timeout=10, interval=0.1)  # noqa: B023

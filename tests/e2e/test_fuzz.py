@@ -38,8 +38,11 @@ def fuzz(url: str) -> tuple[int, list[str], list[str]]:
         operation = result.ok()
 
         @settings(
-            max_examples=EXAMPLES_PER_OPERATION, deadline=None, phases=[Phase.generate],
-            suppress_health_check=list(HealthCheck), database=None,
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+            database=None,
         )
         @seed(SEED)
         @given(case=operation.as_strategy())
@@ -51,8 +54,14 @@ def fuzz(url: str) -> tuple[int, list[str], list[str]]:
                 body = response.json()
             except ValueError:
                 body = {}
-            masked = [e for e in body.get("errors") or [] if (e.get("extensions") or {}).get("code") == "internal_error"]
-            finding = f"{case.operation.label}: HTTP {response.status_code} {response.text[:300]}\n  {case.body}"
+            masked = [
+                e
+                for e in body.get("errors") or []
+                if (e.get("extensions") or {}).get("code") == "internal_error"
+            ]
+            finding = (
+                f"{case.operation.label}: HTTP {response.status_code} {response.text[:300]}\n  {case.body}"
+            )
             if response.status_code >= 500:
                 server_errors.append(finding)
             elif masked:

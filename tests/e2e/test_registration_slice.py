@@ -39,7 +39,9 @@ async def test_registered_organization_reaches_matching_exactly_once(system):
         # Registering needs a signed-in person: they become the organization's manager.
         signed_up = await _gql(client, system.graphql, SIGN_UP, email=f"{uuid.uuid4().hex[:8]}@example.org")
         client.headers["Authorization"] = f"Bearer {signed_up['signUp']['accessToken']}"
-        data = await _gql(client, system.graphql, REGISTER, input={"kind": "SME", "name": name, "country": "ec"})
+        data = await _gql(
+            client, system.graphql, REGISTER, input={"kind": "SME", "name": name, "country": "ec"}
+        )
         result = data["registerOrganization"]
         assert result["__typename"] == "RegisterOrganizationSuccess"
         org = result["organization"]
@@ -58,8 +60,11 @@ async def test_registered_organization_reaches_matching_exactly_once(system):
         await asyncio.sleep(0.5)
         metrics = (await client.get(f"{system.urls['matching']}/metrics")).text
         applied = [
-            line for line in metrics.splitlines()
-            if line.startswith("consorcia_events_handled_total") and 'outcome="applied"' in line and "registered" in line
+            line
+            for line in metrics.splitlines()
+            if line.startswith("consorcia_events_handled_total")
+            and 'outcome="applied"' in line
+            and "registered" in line
         ]
         assert applied and float(applied[0].rsplit(" ", 1)[1]) >= 1.0
 
@@ -69,12 +74,18 @@ async def test_duplicate_and_invalid_registrations_are_typed_errors(system):
     async with httpx.AsyncClient(timeout=10) as client:
         signed_up = await _gql(client, system.graphql, SIGN_UP, email=f"{uuid.uuid4().hex[:8]}@example.org")
         client.headers["Authorization"] = f"Bearer {signed_up['signUp']['accessToken']}"
-        first = await _gql(client, system.graphql, REGISTER, input={"kind": "SME", "name": name, "country": "PE"})
+        first = await _gql(
+            client, system.graphql, REGISTER, input={"kind": "SME", "name": name, "country": "PE"}
+        )
         assert first["registerOrganization"]["__typename"] == "RegisterOrganizationSuccess"
-        again = await _gql(client, system.graphql, REGISTER, input={"kind": "SME", "name": name.upper(), "country": "PE"})
+        again = await _gql(
+            client, system.graphql, REGISTER, input={"kind": "SME", "name": name.upper(), "country": "PE"}
+        )
         assert again["registerOrganization"]["__typename"] == "ConflictError"
         assert again["registerOrganization"]["code"] == "duplicate_organization"
-        bad = await _gql(client, system.graphql, REGISTER, input={"kind": "SME", "name": "Nowhere Ltd", "country": "QQ"})
+        bad = await _gql(
+            client, system.graphql, REGISTER, input={"kind": "SME", "name": "Nowhere Ltd", "country": "QQ"}
+        )
         assert bad["registerOrganization"]["code"] == "unknown_country"
 
 

@@ -54,8 +54,7 @@ async def test_a_worker_is_asked_to_stop_and_finishes_its_unit_of_work(
             self._stopping = asyncio.Event()
 
         async def run(self) -> None:
-            while not self._stopping.is_set():
-                await asyncio.sleep(0.01)
+            await self._stopping.wait()
             await asyncio.sleep(0.05)  # the e-mail in hand is sent, not cut off
             finished.append("sent")
 
