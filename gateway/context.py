@@ -30,6 +30,13 @@ class Context(BaseContext):
         self.countries: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_countries)
         self.forum = ForumLoaders(self)
         self.sectors: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_sectors)
+        # Filled by list resolvers before a page is returned, so each node's country resolves without
+        # scheduling a task per node (graphql-core makes one for every awaitable field).
+        self.country_index: dict[str, dict[str, Any]] | None = None
+
+    async def load_country_index(self) -> None:
+        if self.country_index is None:
+            self.country_index = {row["iso2"]: row for row in await self.clients.directory.get("/countries")}
 
     async def _load_organizations(self, ids: list[str]) -> list[dict[str, Any] | None]:
         if len(ids) == 1:

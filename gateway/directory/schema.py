@@ -31,7 +31,9 @@ from gateway.errors import from_service_error
 from gateway.pagination import Connection, PageInfo
 
 
-def _prime(info: strawberry.Info, rows: list[dict]) -> list[Organization]:  # type: ignore[type-arg]
+async def _prime(info: strawberry.Info, rows: list[dict]) -> list[Organization]:  # type: ignore[type-arg]
+    if any(row.get("country") for row in rows):
+        await info.context.load_country_index()
     for row in rows:
         info.context.organizations.prime(row["id"], row)
     return [Organization.from_row(row) for row in rows]
@@ -57,7 +59,7 @@ class DirectoryQuery(KnowledgeQuery):
         page = await info.context.clients.directory.get(
             "/organizations", params={k: v for k, v in params.items() if v is not None}
         )
-        return Connection.of(_prime(info, page["items"]), page["cursors"], page["next_cursor"])
+        return Connection.of(await _prime(info, page["items"]), page["cursors"], page["next_cursor"])
 
     @strawberry.field(
         description="Full-text search, accent- and case-insensitive in Spanish and English, with facets. "
@@ -91,7 +93,7 @@ class DirectoryQuery(KnowledgeQuery):
         if after:
             params["cursor"] = after
         page = await info.context.clients.directory.get("/organizations/search", params=params)
-        nodes = _prime(info, page["items"])
+        nodes = await _prime(info, page["items"])
         return OrganizationSearchConnection(
             edges=[
                 OrganizationSearchEdge(cursor=c, node=n) for n, c in zip(nodes, page["cursors"], strict=True)
@@ -130,7 +132,7 @@ class DirectoryMutation:
             row = await info.context.clients.directory.post("/organizations", json=rest_body(input))
         except ServiceError as exc:
             return from_service_error(exc)
-        return RegisterOrganizationSuccess(organization=_prime(info, [row])[0])
+        return RegisterOrganizationSuccess(organization=(await _prime(info, [row]))[0])
 
     @strawberry.mutation(description="Change an organization's profile (its managers only).")
     async def update_organization(
@@ -142,7 +144,7 @@ class DirectoryMutation:
             )
         except ServiceError as exc:
             return from_service_error(exc)
-        return UpdateOrganizationSuccess(organization=_prime(info, [row])[0])
+        return UpdateOrganizationSuccess(organization=(await _prime(info, [row]))[0])
 
     @strawberry.mutation(description="Remove an organization from the network (its managers only).")
     async def delete_organization(self, info: strawberry.Info, id: strawberry.ID) -> DeleteOrganizationResult:

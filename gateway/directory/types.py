@@ -128,9 +128,16 @@ class Organization:
     )
 
     @strawberry.field(description="Its country.")
-    async def country(self, info: strawberry.Info) -> Country | None:
+    def country(self, info: strawberry.Info) -> Country | None:
         if not self.country_code:
             return None
+        index = info.context.country_index
+        if index is not None:  # a page: answered in place, no task per node
+            row = index.get(self.country_code.upper())
+            return Country.from_row(row) if row else None
+        return self._load_country(info)  # type: ignore[return-value]  # graphql-core awaits it
+
+    async def _load_country(self, info: strawberry.Info) -> Country | None:
         row = await info.context.countries.load(self.country_code)
         return Country.from_row(row) if row else None
 
