@@ -108,13 +108,11 @@ class RedisServer:
             self.proc.wait(timeout=10)
 
 
-async def create_pg_database() -> str:
-    """A fresh PostgreSQL database for one test; returns its SQLAlchemy URL."""
+async def _pg_admin(sql: str) -> None:
     import asyncpg
     from sqlalchemy.engine import make_url
 
     base = make_url(PG_BASE_URL)
-    name = f"consorcia_t_{uuid.uuid4().hex[:12]}"
     conn = await asyncpg.connect(
         user=base.username,
         host=base.host,
@@ -123,28 +121,24 @@ async def create_pg_database() -> str:
         password=base.password,
     )
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.execute(sql)
     finally:
         await conn.close()
-    return base.set(database=name).render_as_string(hide_password=False)
+
+
+async def create_pg_database(prefix: str = "consorcia_t") -> str:
+    """A fresh PostgreSQL database (for one test or one benchmark); returns its SQLAlchemy URL."""
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    await _pg_admin(f'CREATE DATABASE "{name}"')
+    return make_url(PG_BASE_URL).set(database=name).render_as_string(hide_password=False)
 
 
 async def drop_pg_database(url: str) -> None:
-    import asyncpg
     from sqlalchemy.engine import make_url
 
-    base, target = make_url(PG_BASE_URL), make_url(url)
-    conn = await asyncpg.connect(
-        user=base.username,
-        host=base.host,
-        port=base.port or 5432,
-        database=base.database,
-        password=base.password,
-    )
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    await _pg_admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 async def eventually(predicate, timeout: float = 10.0, interval: float = 0.05):  # type: ignore[no-untyped-def]
