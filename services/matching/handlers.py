@@ -64,18 +64,22 @@ def build_registry(matcher: Matcher | None, *, match: bool = True) -> HandlerReg
     @registry.on(ConsortiumCreated)
     async def on_consortium(event: ConsortiumCreated, *, session: AsyncSession, envelope: CloudEvent) -> None:
         if event.manager_user_id:
-            await service.add_manager(event.consortium_id, event.manager_user_id, "manager", session=session)
+            await service.add_manager(
+                event.consortium_id, event.manager_user_id, "manager", session=session, matcher=matcher
+            )
 
     @registry.on(OrganizationManagerAdded)
     async def on_manager(
         event: OrganizationManagerAdded, *, session: AsyncSession, envelope: CloudEvent
     ) -> None:
-        await service.add_manager(event.organization_id, event.user_id, event.role, session=session)
+        await service.add_manager(
+            event.organization_id, event.user_id, event.role, session=session, matcher=matcher
+        )
 
     @registry.on(OrganizationManagerRemoved)
     async def on_manager_removed(
         event: OrganizationManagerRemoved, *, session: AsyncSession, envelope: CloudEvent
     ) -> None:
-        await service.remove_manager(event.organization_id, event.user_id, session=session)
+        await service.remove_manager(event.organization_id, event.user_id, session=session, matcher=matcher)
 
     return registry

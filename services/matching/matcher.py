@@ -20,6 +20,7 @@ from services.matching.config import MatchingSettings
 from services.matching.models import (
     ConsortiumMembership,
     DeclinedPair,
+    OrganizationManager,
     OrganizationProjection,
     OrganizationTombstone,
 )
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 _LIVE = "matching_live_pushes"
 # Rows committed out of order (a slow transaction stamped earlier) are still seen within this window.
 LOOKBACK = timedelta(seconds=60)
+# Who answers for an organization; staff of two firms do not make them one firm.
+DECIDING_ROLES = frozenset({"owner", "manager"})
 
 
 class Matcher:
@@ -55,6 +58,9 @@ class Matcher:
             self._note(row)
         for m in (await session.execute(select(ConsortiumMembership))).scalars():
             index.join(m.consortium_id, m.organization_id)
+        for m in (await session.execute(select(OrganizationManager))).scalars():
+            if m.role in DECIDING_ROLES:
+                index.manage(m.organization_id, m.user_id)
         for d in (await session.execute(select(DeclinedPair))).scalars():
             index.decline(d.organization_a, d.organization_b)
         self.index = index

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from shared.events.directory import OrganizationUpdated
+from shared.events.directory import OrganizationManagerAdded, OrganizationUpdated
 from tests.infra import eventually
 from tests.matching.conftest import sme
 
@@ -209,3 +209,30 @@ async def _applied(matching, event) -> bool:  # type: ignore[no-untyped-def]
     r = await matching.client.get(f"/read-model/organizations/{event.organization_id}")
     await asyncio.sleep(0)
     return r.status_code == 200 and r.json()["profile"] == event.model_dump(mode="json")
+
+
+async def test_organizations_in_the_same_hands_are_never_suggested_to_each_other(matching):
+    owner, other = uuid.uuid4(), uuid.uuid4()
+    butter, bars = cocoa_pair()
+    await matching.register(butter, manager=owner)
+    await matching.register(bars, manager=owner)
+    rival_bars = sme(
+        "Chocolates del Valle",
+        sectors=["cacao"],
+        products=[{"hs_code": "180632", "description": "chocolate bars"}],
+        seeks="cocoa butter",
+    )
+    await matching.register(rival_bars, manager=other)
+    page = await eventually(lambda: _nonempty(matching, butter.organization_id, "partner"))
+    partners = {m["counterpart_id"] for m in page["items"]}
+    assert str(rival_bars.organization_id) in partners
+    assert str(bars.organization_id) not in partners
+
+    # The other firm's manager later takes on the butter maker too: their open suggestion is withdrawn.
+    await matching.publish(OrganizationManagerAdded(organization_id=butter.organization_id, user_id=other))
+
+    async def withdrawn() -> bool:
+        left = await matching.matches(butter.organization_id, type="partner")
+        return str(rival_bars.organization_id) not in {m["counterpart_id"] for m in left["items"]}
+
+    assert await eventually(withdrawn)

@@ -51,6 +51,9 @@ class CandidateIndex:
         self.members: dict[uuid.UUID, set[uuid.UUID]] = {}
         self.member_of: dict[uuid.UUID, set[uuid.UUID]] = {}
         self.declined: set[Pair] = set()
+        # Organizations answered for by the same person are never suggested to each other: one owner's
+        # two firms need no introduction.
+        self.managed_by: dict[uuid.UUID, set[uuid.UUID]] = {}
         self.df: Counter[str] = Counter()
         self._countries: dict[str, int] = {}
         self._markets: dict[str, int] = {}
@@ -144,6 +147,7 @@ class CandidateIndex:
             self.free.append(row)
         for consortium in self.member_of.pop(organization_id, set()):
             self.members.get(consortium, set()).discard(organization_id)
+        self.managed_by.pop(organization_id, None)
 
     def join(self, consortium_id: uuid.UUID, organization_id: uuid.UUID) -> None:
         self.members.setdefault(consortium_id, set()).add(organization_id)
@@ -155,6 +159,15 @@ class CandidateIndex:
 
     def decline(self, a: uuid.UUID, b: uuid.UUID) -> None:
         self.declined.add(pair_key(a, b))
+
+    def manage(self, organization_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        self.managed_by.setdefault(organization_id, set()).add(user_id)
+
+    def unmanage(self, organization_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        self.managed_by.get(organization_id, set()).discard(user_id)
+
+    def same_hands(self, a: uuid.UUID, b: uuid.UUID) -> bool:
+        return bool(self.managed_by.get(a, set()) & self.managed_by.get(b, set()))
 
     def idf(self, term: str) -> float:
         if self._idf_generation != self.generation:
@@ -276,7 +289,12 @@ class CandidateIndex:
                 if q.kind == "consortium" and cid != p.id and (other := self.effective(cid)):
                     if (s := self.scorer.inter_consortium(me, other)) is not None:
                         out.append(s)
-        out = [s for s in out if pair_key(s.organization_id, s.counterpart_id) not in self.declined]
+        out = [
+            s
+            for s in out
+            if pair_key(s.organization_id, s.counterpart_id) not in self.declined
+            and not self.same_hands(s.organization_id, s.counterpart_id)
+        ]
         out.sort(key=lambda s: (-s.score, str(s.counterpart_id)))
         return out[:k]
 

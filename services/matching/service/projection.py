@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.matching.matcher import Matcher
+from services.matching.matcher import DECIDING_ROLES, Matcher
 from services.matching.models import (
     ConsortiumMembership,
     Match,
@@ -43,7 +43,9 @@ async def project_organization(
     # Who registered it manages it, when directory says so on the event itself.
     registered_by = getattr(profile, "registered_by", None)
     if registered_by:
-        await add_manager(profile.organization_id, uuid.UUID(str(registered_by)), session=session)
+        await add_manager(
+            profile.organization_id, uuid.UUID(str(registered_by)), session=session, matcher=matcher
+        )
     tomb = await session.get(OrganizationTombstone, profile.organization_id)
     if tomb is not None:  # registered again after leaving
         await session.delete(tomb)
@@ -125,22 +127,57 @@ async def leave_consortium(
 
 
 async def add_manager(
-    organization_id: uuid.UUID, user_id: uuid.UUID, role: str = "manager", *, session: AsyncSession
+    organization_id: uuid.UUID,
+    user_id: uuid.UUID,
+    role: str = "manager",
+    *,
+    session: AsyncSession,
+    matcher: Matcher | None = None,
 ) -> None:
     row = await session.get(OrganizationManager, (organization_id, user_id))
     if row is None:
         session.add(OrganizationManager(organization_id=organization_id, user_id=user_id, role=role))
     else:
         row.role = role
+    if role not in DECIDING_ROLES:
+        return
+    if matcher is not None:
+        matcher.index.manage(organization_id, user_id)
+    # Suggestions already open between this organization and the person's other ones are withdrawn:
+    # the pair is now in the same hands.
+    others = select(OrganizationManager.organization_id).where(
+        (OrganizationManager.user_id == user_id)
+        & (OrganizationManager.organization_id != organization_id)
+        & OrganizationManager.role.in_(DECIDING_ROLES)
+    )
+    await session.execute(
+        update(Match)
+        .where(
+            (Match.status == "open")
+            & (
+                ((Match.organization_a == organization_id) & Match.organization_b.in_(others))
+                | ((Match.organization_b == organization_id) & Match.organization_a.in_(others))
+            )
+        )
+        .values(status="withdrawn", updated_at=datetime.now(UTC))
+    )
 
 
-async def remove_manager(organization_id: uuid.UUID, user_id: uuid.UUID, *, session: AsyncSession) -> None:
+async def remove_manager(
+    organization_id: uuid.UUID,
+    user_id: uuid.UUID,
+    *,
+    session: AsyncSession,
+    matcher: Matcher | None = None,
+) -> None:
     await session.execute(
         delete(OrganizationManager).where(
             (OrganizationManager.organization_id == organization_id)
             & (OrganizationManager.user_id == user_id)
         )
     )
+    if matcher is not None:
+        matcher.index.unmanage(organization_id, user_id)
 
 
 async def get_projection(organization_id: uuid.UUID, *, session: AsyncSession) -> OrganizationProjection:
