@@ -10,6 +10,10 @@ Then a real forum process (uvicorn, 127.0.0.1) answers GET /search as an anonymo
 spaces only): 300 queries of one to three mid-frequency words, sequentially after a warm-up, with the
 relevance ranking and cursor the API always uses. Target: p95 <= 50 ms over 1,000,000 posts.
 The single most common word (in most posts) is measured separately as the worst case.
+
+Populating a million posts takes minutes: `--keep` leaves the database in place (its name is
+printed) and `--reuse NAME` measures an existing one again (it is migrated to head first, not
+regenerated); drop it afterwards with `--drop NAME`. Both names must carry this bench's prefix.
 """
 
 from __future__ import annotations
@@ -40,6 +44,12 @@ TARGET_P95_MS = 50.0
 POSTS_PER_THREAD = 50
 WORDS_PER_POST = 24
 REPO = Path(__file__).resolve().parents[1]
+SEARCH_INDEXES = (  # as migration 0003 creates them
+    "CREATE INDEX ix_post_search_vector ON post_search USING gin (vector)",
+    "CREATE INDEX ix_post_search_created ON post_search (created_at)",
+    "CREATE INDEX ix_post_search_space_created ON post_search (space_id, created_at)",
+    "CREATE INDEX ix_post_search_thread ON post_search (thread_id)",
+)
 
 
 def vocabulary(rng: np.random.Generator, size: int = 20_000) -> list[str]:
@@ -85,10 +95,7 @@ async def build(url: str, target_posts: int, budget_s: float) -> tuple[int, list
     engine = create_engine(url)
     await upgrade(engine, REPO / "services/forum/migrations")
     await engine.dispose()
-    u = make_url(url)
-    conn = await asyncpg.connect(
-        user=u.username, host=u.host, port=u.port or 5432, database=u.database, password=u.password
-    )
+    conn = await _connect(url)
     rng = np.random.default_rng(2015)
     words = vocabulary(rng)
     ranks = np.arange(1, len(words) + 1)
@@ -97,7 +104,10 @@ async def build(url: str, target_posts: int, budget_s: float) -> tuple[int, list
     vocab = np.array(words, dtype=object)
     started = time.monotonic()
     try:
-        await conn.execute("DROP INDEX IF EXISTS ix_posts_search")
+        # Loaded in bulk: the search table is filled in one statement and indexed after the load.
+        await conn.execute("ALTER TABLE posts DISABLE TRIGGER posts_search_sync")
+        for index in SEARCH_INDEXES:
+            await conn.execute(f"DROP INDEX IF EXISTS {index.split()[2]}")
         now = datetime.now(UTC)
         spaces = [
             (
@@ -246,7 +256,15 @@ async def build(url: str, target_posts: int, budget_s: float) -> tuple[int, list
             loaded += n
         load_s = time.monotonic() - started
         await conn.execute("SET maintenance_work_mem = '1GB'")
-        await conn.execute("CREATE INDEX ix_posts_search ON posts USING gin (search_vector)")
+        await conn.execute(
+            "INSERT INTO post_search (post_id, thread_id, space_id, public, created_at, vector) "
+            "SELECT p.id, p.thread_id, t.space_id, NOT s.is_private, p.created_at, "
+            "to_tsvector('simple'::regconfig, p.search_text) "
+            "FROM posts p JOIN threads t ON t.id = p.thread_id JOIN spaces s ON s.id = t.space_id"
+        )
+        for index in SEARCH_INDEXES:
+            await conn.execute(index)
+        await conn.execute("ALTER TABLE posts ENABLE TRIGGER posts_search_sync")
         await conn.execute("VACUUM ANALYZE")  # steady state: autovacuum has run, visibility map set
         print(
             f"generated {loaded:,} posts in {load_s:.0f} s; GIN index and ANALYZE in "
@@ -281,15 +299,47 @@ async def measure(forum: Forum, qs: list[str]) -> tuple[list[float], int]:
     return times, hits
 
 
-async def run(target: int, budget: float, n: int) -> int:
+async def reuse(url: str) -> tuple[int, list[str]]:
+    """A database an earlier --keep run populated: migrated to head, its posts counted, not regenerated."""
+    from shared.db import create_engine
+    from shared.migrations import upgrade
+
+    engine = create_engine(url)
+    await upgrade(engine, REPO / "services/forum/migrations")
+    await engine.dispose()
+    conn = await _connect(url)
+    try:
+        loaded = await conn.fetchval("SELECT count(*) FROM post_search")
+    finally:
+        await conn.close()
+    return loaded, vocabulary(np.random.default_rng(2015))  # the same words build() drew
+
+
+async def _connect(url: str) -> asyncpg.Connection:
+    u = make_url(url)
+    return await asyncpg.connect(
+        user=u.username, host=u.host, port=u.port or 5432, database=u.database, password=u.password
+    )
+
+
+def _own_database(name: str) -> str:
+    if not name.startswith(PG_PREFIX + "_"):
+        raise SystemExit(f"{name!r} is not one of this bench's databases ({PG_PREFIX}_*)")
+    return make_url(servers.PG_BASE_URL).set(database=name).render_as_string(hide_password=False)
+
+
+async def run(target: int, budget: float, n: int, keep: bool, reuse_name: str | None) -> int:
     print("command:", shlex.join([sys.executable, "-m", "bench.forum_search", *sys.argv[1:]]))
     with tempfile.TemporaryDirectory(prefix="forum-search-bench-") as tmp:
         workdir = Path(tmp)
         nats, nats_url = servers.start_nats(workdir)
         redis, redis_url = servers.start_redis(workdir)
-        url = await servers.create_pg_database(PG_PREFIX)
+        url = _own_database(reuse_name) if reuse_name else await servers.create_pg_database(PG_PREFIX)
         try:
-            loaded, words, _ = await build(url, target, budget)
+            if reuse_name:
+                loaded, words = await reuse(url)
+            else:
+                loaded, words, _ = await build(url, target, budget)
             forum = Forum(workdir, url, nats_url, redis_url)
             try:
                 rng = np.random.default_rng(7)
@@ -298,7 +348,10 @@ async def run(target: int, budget: float, n: int) -> int:
             finally:
                 forum.stop()
         finally:
-            await servers.drop_pg_database(url)
+            if keep or reuse_name:
+                print(f"kept database {make_url(url).database} (--reuse it, --drop it when done)")
+            else:
+                await servers.drop_pg_database(url)
             nats.stop()
             redis.stop()
     ok = pct(times, 95) <= TARGET_P95_MS
@@ -317,8 +370,15 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--budget", type=float, default=100.0, help="seconds allowed for generating posts")
     parser.add_argument("-n", type=int, default=300, help="measured queries")
+    parser.add_argument("--keep", action="store_true", help="keep the populated database")
+    parser.add_argument("--reuse", metavar="NAME", help="measure a database an earlier --keep left")
+    parser.add_argument("--drop", metavar="NAME", help="drop a kept database and exit")
     args = parser.parse_args()
-    sys.exit(asyncio.run(run(args.posts, args.budget, args.n)))
+    if args.drop:
+        asyncio.run(servers.drop_pg_database(_own_database(args.drop)))
+        print(f"dropped {args.drop}")
+        return
+    sys.exit(asyncio.run(run(args.posts, args.budget, args.n, args.keep, args.reuse)))
 
 
 if __name__ == "__main__":

@@ -10,16 +10,16 @@ relevance with a keyset cursor (score, id).
 
 from __future__ import annotations
 
-import math
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Float, String, and_, func, literal_column, or_, select, text
+from sqlalchemy import Float, String, and_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.forum.models import Post, Space, Thread
+from services.forum.service import search_postgres
 from services.forum.service.access import readable_spaces
 from services.forum.service.reading import PostView, post_views
 from shared.auth import Principal
@@ -28,18 +28,6 @@ from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 from shared.text import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
-# How many of the newest matches PostgreSQL ranks by relevance, and how many of the newest posts
-# _plan_for samples to tell a common word from a rare one.
-RANK_WINDOW = 200
-SAMPLE = 2000
-PLANNER_SETTINGS = (
-    "jit",
-    "max_parallel_workers_per_gather",
-    "enable_seqscan",
-    "enable_indexscan",
-    "enable_bitmapscan",
-    "enable_sort",
-)
 
 
 @dataclass
@@ -77,41 +65,6 @@ def stems(query: str) -> list[str]:
     return out
 
 
-def _tsquery(words: list[str]):  # type: ignore[no-untyped-def]
-    # Words are [a-z0-9]+ only, so the tsquery text cannot carry operators of its own.
-    return func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(f"{w}:*" for w in words))
-
-
-async def _plan_for(tsq, *, session: AsyncSession) -> None:  # type: ignore[no-untyped-def]
-    """Choose the plan ourselves: PostgreSQL cannot estimate how many posts a prefix matches.
-
-    A rare word is best found through the GIN index, then its few matches sorted by date; a common
-    one by walking the date index newest-first until the window is full (about RANK_WINDOW / density
-    rows). Guessing wrong costs a heap visit per match, tens of thousands at a million posts. So
-    look at the newest SAMPLE posts (cheap: the date index, hot pages) and measure the density;
-    walking wins when density > sqrt(RANK_WINDOW / posts), where both costs meet.
-    """
-    newest = (
-        select(literal_column("posts.search_vector").label("v"))
-        .select_from(Post)
-        .order_by(Post.created_at.desc())
-        .limit(SAMPLE)
-    )
-    newest = newest.subquery()
-    probe = select(func.count()).select_from(newest).where(newest.c.v.op("@@")(tsq))
-    hits = (await session.execute(probe)).scalar_one()
-    total = (
-        await session.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'posts'::regclass"))
-    ).scalar()
-    walk = hits / SAMPLE > math.sqrt(RANK_WINDOW / max(float(total or 0), 1.0))
-    # JIT off: the disabled plan types add huge costs that would otherwise trigger a slow compilation.
-    # A rare word needs no push: the planner underestimates prefix matches, so it takes the GIN index.
-    settings = ["jit = off", "max_parallel_workers_per_gather = 0"]
-    settings += ["enable_seqscan = off", "enable_bitmapscan = off", "enable_sort = off"] if walk else []
-    for setting in settings:
-        await session.execute(text(f"SET LOCAL {setting}"))
-
-
 def _fts5_expression(words: list[str]) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
@@ -133,58 +86,25 @@ async def search(
             details={"fields": [{"field": "q", "problem": "no words to search for"}]},
         )
     limit = max(1, min(limit, MAX_PAGE))
-    postgres = session.bind.dialect.name == "postgresql"
-    if postgres:
-        tsq = _tsquery(words)
-        vector = literal_column("posts.search_vector")
-        found = select(Post.id.label("post_id"), vector.label("vector")).where(vector.op("@@")(tsq))
-    else:
-        fts = text("SELECT post_id, -bm25(posts_fts) AS score FROM posts_fts WHERE posts_fts MATCH :m")
-        fts = fts.bindparams(m=_fts5_expression(words)).columns(post_id=String, score=Float).subquery()
-        found = select(Post.id.label("post_id"), fts.c.score).join(fts, fts.c.post_id == Post.id)
-    found = (
-        found.join(Thread, Thread.id == Post.thread_id)
-        .join(Space, Space.id == Thread.space_id)
-        .where(
-            Post.deleted_at.is_(None),
-            Post.hidden.is_(False),
-            Thread.deleted_at.is_(None),
-            readable_spaces(principal),
+    after = _after(cursor)
+    if session.bind.dialect.name == "postgresql":
+        private_ids = await _private_spaces(principal, session=session)
+        window = await search_postgres.ranked(words, private_ids, filters, session=session)
+        # The window is at most RANK_WINDOW rows: ordering and the cursor are cheaper here than in SQL.
+        rows = sorted(
+            ((float(score), uuid.UUID(str(pid))) for pid, score in window), key=lambda r: (-r[0], r[1])
         )
-    )
-    found = _filtered(found, filters, session)
-    if postgres:
-        # Rank the newest matches only: a common word matches a large share of a million posts, and
-        # ranking them all costs a heap visit each. Newest-first lets the planner walk the date index
-        # for common words and use the GIN index for rare ones; relevance then orders that window.
-        window = found.order_by(Post.created_at.desc()).limit(RANK_WINDOW).subquery()
-        ranked = select(window.c.post_id, func.ts_rank(window.c.vector, tsq).label("score")).subquery()
+        if after is not None:
+            rows = [r for r in rows if r[0] < after[0] or (r[0] == after[0] and r[1] > after[1])]
+        rows = rows[: limit + 1]
     else:
-        ranked = found.subquery()
-    query = select(ranked.c.post_id, ranked.c.score)
-    if (after := decode_cursor(cursor)) is not None:
-        try:
-            last_score, last_id = float(after[0]), str(after[1])
-            uuid.UUID(last_id)
-        except (ValueError, TypeError, IndexError):
-            raise DomainError("validation_error", "the cursor is not one this API issued") from None
-        last = uuid.UUID(last_id)
-        query = query.where(
-            or_(ranked.c.score < last_score, and_(ranked.c.score == last_score, ranked.c.post_id > last))
-        )
-    query = query.order_by(ranked.c.score.desc(), ranked.c.post_id).limit(limit + 1)
-    if postgres:
-        await _plan_for(tsq, session=session)
-        try:
-            rows = (await session.execute(query)).all()
-        finally:
-            for setting in PLANNER_SETTINGS:
-                await session.execute(text(f"SET LOCAL {setting} TO DEFAULT"))
-    else:
-        rows = (await session.execute(query)).all()
+        rows = [
+            (float(r.score), r.post_id)
+            for r in await _sqlite_rows(words, principal, filters, after, limit, session)
+        ]
     more = len(rows) > limit
     rows = rows[:limit]
-    ids = [r.post_id for r in rows]
+    ids = [post_id for _, post_id in rows]
     posts = (
         {p.id: p for p in (await session.execute(select(Post).where(Post.id.in_(ids)))).scalars()}
         if ids
@@ -207,11 +127,56 @@ async def search(
         for v in await post_views(list(posts.values()), principal, session=session, threads=threads)
     }
     hits = [
-        Hit(view=views[r.post_id], thread=threads[posts[r.post_id].thread_id], score=float(r.score))
-        for r in rows
+        Hit(view=views[post_id], thread=threads[posts[post_id].thread_id], score=score)
+        for score, post_id in rows
+        if post_id in views
     ]
     cursors = [encode_cursor(h.score, str(h.view.post.id)) for h in hits]
     return hits, cursors, (cursors[-1] if more else None)
+
+
+def _after(cursor: str | None) -> tuple[float, uuid.UUID] | None:
+    if (after := decode_cursor(cursor)) is None:
+        return None
+    try:
+        return float(after[0]), uuid.UUID(str(after[1]))
+    except (ValueError, TypeError, IndexError):
+        raise DomainError("validation_error", "the cursor is not one this API issued") from None
+
+
+async def _private_spaces(principal: Principal | None, *, session: AsyncSession) -> list[uuid.UUID]:
+    """The private spaces the caller may read (none for anonymous readers): few, so listed first."""
+    if principal is None:
+        return []
+    query = select(Space.id).where(Space.is_private.is_(True), readable_spaces(principal))
+    return list((await session.execute(query)).scalars())
+
+
+async def _sqlite_rows(words, principal, filters, after, limit, session):  # type: ignore[no-untyped-def]
+    """FTS5 ranks every match with bm25 (an embedded forum is small); keyset cursor on (score, id)."""
+    fts = text("SELECT post_id, -bm25(posts_fts) AS score FROM posts_fts WHERE posts_fts MATCH :m")
+    fts = fts.bindparams(m=_fts5_expression(words)).columns(post_id=String, score=Float).subquery()
+    found = (
+        select(Post.id.label("post_id"), fts.c.score)
+        .join(fts, fts.c.post_id == Post.id)
+        .join(Thread, Thread.id == Post.thread_id)
+        .join(Space, Space.id == Thread.space_id)
+        .where(
+            Post.deleted_at.is_(None),
+            Post.hidden.is_(False),
+            Thread.deleted_at.is_(None),
+            readable_spaces(principal),
+        )
+    )
+    ranked = _filtered(found, filters, session).subquery()
+    query = select(ranked.c.post_id, ranked.c.score)
+    if after is not None:
+        last_score, last = after
+        query = query.where(
+            or_(ranked.c.score < last_score, and_(ranked.c.score == last_score, ranked.c.post_id > last))
+        )
+    query = query.order_by(ranked.c.score.desc(), ranked.c.post_id).limit(limit + 1)
+    return (await session.execute(query)).all()
 
 
 def _filtered(query, filters: SearchFilters, session: AsyncSession):  # type: ignore[no-untyped-def]
