@@ -24,6 +24,7 @@ from gateway.limits.rate import RateLimited, RateLimiter, rate_limited_response
 from gateway.router import GatewayRouter
 from gateway.schema import build_schema
 from gateway.subscriptions import LiveHub
+from shared.heap import settle_heap
 from shared.logging import configure_logging
 
 
@@ -38,6 +39,7 @@ def build_app(settings: GatewaySettings | None = None, schema: strawberry.Schema
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging("gateway", settings.log_level)
+        settle_heap()  # what start-up built is never garbage: out of the collector's walks (shared/heap.py)
         try:
             yield
         finally:
