@@ -20,10 +20,10 @@ from graphql import DocumentNode, GraphQLError, OperationType, execute, get_oper
 from graphql.validation import specified_rules
 from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
-from strawberry.schema._graphql_core import execution_context_class_kwargs
 from strawberry.schema.schema import validate_document
 
 from gateway.config import GatewaySettings
+from gateway.lean_execution import lean_execution_class
 from gateway.limits import CACHE_SIZE, validation_rules
 from gateway.limits.errors import ClassifyErrors, classify
 
@@ -55,7 +55,10 @@ class LeanExecutor:
             issubclass(_extension_type(e), KNOWN) for e in schema.extensions
         )
         self._prepared: OrderedDict[str, tuple[DocumentNode | None, list[GraphQLError]]] = OrderedDict()
-        self._executor_kwargs = execution_context_class_kwargs(schema.execution_context_class)
+        # Plain leaf fields (an attribute read as a scalar) skip graphql-core's per-field machinery.
+        self._executor_kwargs = {
+            "executor_class": lean_execution_class(schema.execution_context_class, self.graphql_schema)
+        }
 
     def prepare(self, query: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
         """Parse and validate once per distinct query text (an LRU of CACHE_SIZE)."""
