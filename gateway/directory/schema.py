@@ -16,6 +16,7 @@ from gateway.directory.knowledge_types import (
     OrganizationSearchConnection,
     OrganizationSearchEdge,
 )
+from gateway.directory.projection import node_fields, selects_any
 from gateway.directory.results import (
     DeleteOrganizationResult,
     DeleteOrganizationSuccess,
@@ -31,11 +32,12 @@ from gateway.errors import from_service_error
 from gateway.pagination import Connection, PageInfo
 
 
-async def _prime(info: strawberry.Info, rows: list[dict]) -> list[Organization]:  # type: ignore[type-arg]
+async def _prime(info: strawberry.Info, rows: list[dict], *, whole: bool = True) -> list[Organization]:  # type: ignore[type-arg]
     if any(row.get("country") for row in rows):
         await info.context.load_country_index()
-    for row in rows:
-        info.context.organizations.prime(row["id"], row)
+    if whole:  # a projected row (only some fields) must not answer another field's load
+        for row in rows:
+            info.context.organizations.prime(row["id"], row)
     return [Organization.from_row(row) for row in rows]
 
 
@@ -55,11 +57,19 @@ class DirectoryQuery(KnowledgeQuery):
         country: str | None = None,
         kind: OrganizationKind | None = None,
     ) -> Connection[Organization]:
-        params = {"limit": first, "cursor": after, "country": country, "kind": kind.value if kind else None}
+        fields = node_fields(info.selected_fields)  # only what the page reads (projection.py)
+        params = {
+            "limit": first,
+            "cursor": after,
+            "country": country,
+            "kind": kind.value if kind else None,
+            "fields": fields,
+        }
         page = await info.context.clients.directory.get(
             "/organizations", params={k: v for k, v in params.items() if v is not None}
         )
-        return Connection.of(await _prime(info, page["items"]), page["cursors"], page["next_cursor"])
+        nodes = await _prime(info, page["items"], whole=fields is None)
+        return Connection.of(nodes, page["cursors"], page["next_cursor"])
 
     @strawberry.field(
         description="Full-text search, accent- and case-insensitive in Spanish and English, with facets. "
@@ -82,7 +92,10 @@ class DirectoryQuery(KnowledgeQuery):
         params: dict[str, object] = {
             "q": query,
             "limit": first,
-            "facets": str(with_facets).lower(),
+            # Counting facets costs directory more than the page: only when the query reads them.
+            "facets": str(
+                with_facets and selects_any(info.selected_fields, {"facets", "totalCount"})
+            ).lower(),
             "kind": [k.value for k in kind or []],
             "country": country or [],
             "size": [s.value for s in size or []],

@@ -201,6 +201,11 @@ class Organization:
             export_checkup_score=row.get("export_checkup_score"),
             completeness=row.get("completeness", 0),
             verification=row.get("verification_status", "pending"),
-            created_at=datetime.fromisoformat(row["created_at"]),
-            updated_at=datetime.fromisoformat(row.get("updated_at") or row["created_at"]),
+            # Absent from a projected row only when the query does not read them (projection.py).
+            created_at=_when(row.get("created_at")),
+            updated_at=_when(row.get("updated_at") or row.get("created_at")),
         )
+
+
+def _when(value: str | None) -> datetime:
+    return datetime.fromisoformat(value) if value else None  # type: ignore[return-value]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
+import orjson
 from fastapi import APIRouter, Query, Request, Response, status
 
 from services.directory import service
 from services.directory.organizations import bulk, search
-from services.directory.organizations.output import organization_out
+from services.directory.organizations.output import Projection, organization_out
 from services.directory.schemas import (
     IdsIn,
     OrganizationIn,
@@ -136,8 +137,23 @@ async def list_organizations(
     kind: OrganizationKind | None = None,
     cursor: str | None = None,
     limit: int = Query(default=50, ge=1, le=MAX_PAGE),
-) -> Page[OrganizationOut]:
+    fields: str | None = Query(
+        default=None,
+        description="Comma-separated fields of each organization to answer (id always); "
+        "whole organizations when absent or when one of them is products, figures or a timestamp",
+    ),
+) -> Page[OrganizationOut] | Response:
+    projection = Projection.parse(fields)
     rows, cursors, next_cursor = await service.list_organizations(
-        session=session, country=country, kind=kind.value if kind else None, cursor=cursor, limit=limit
+        session=session,
+        country=country,
+        kind=kind.value if kind else None,
+        cursor=cursor,
+        limit=limit,
+        columns=projection.columns if projection else None,
     )
+    if projection is not None:
+        # Plain JSON of plain values: no response model to validate and serialize again.
+        page = {"items": [projection.row(r) for r in rows], "cursors": cursors, "next_cursor": next_cursor}
+        return Response(orjson.dumps(page), media_type="application/json")
     return Page(items=[organization_out(o) for o in rows], cursors=cursors, next_cursor=next_cursor)

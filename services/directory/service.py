@@ -7,6 +7,7 @@ organization's managers (or an admin) may change it; registering makes the regis
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -139,10 +140,13 @@ async def list_organizations(
     kind: str | None = None,
     cursor: str | None = None,
     limit: int = 50,
-) -> tuple[list[Organization], list[str], str | None]:
+    columns: Sequence[Any] | None = None,
+) -> tuple[list[Any], list[str], str | None]:
     limit = max(1, min(limit, MAX_PAGE))
+    # `columns`: only these (a Projection's), as rows with attribute access instead of ORM objects.
+    wanted = (Organization,) if columns is None else (Organization.id, Organization.name_key, *columns)
     query = (
-        select(Organization)
+        select(*wanted)
         .where(Organization.deleted_at.is_(None))
         .order_by(Organization.name_key, Organization.id)
     )
@@ -158,7 +162,8 @@ async def list_organizations(
                 and_(Organization.name_key == key, Organization.id > uuid.UUID(last_id)),
             )
         )
-    rows = list((await session.execute(query.limit(limit + 1))).scalars())
+    result = await session.execute(query.limit(limit + 1))
+    rows = list(result.scalars() if columns is None else result)
     has_more = len(rows) > limit
     rows = rows[:limit]
     cursors = [encode_cursor(r.name_key, str(r.id)) for r in rows]

@@ -24,10 +24,12 @@ class CountingApp:
         self.app = app
         self.state = app.state
         self.requests: list[str] = []
+        self.query_strings: list[str] = []
 
     async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
         if scope["type"] == "http" and scope["path"] not in ("/healthz", "/readyz"):
             self.requests.append(f"{scope['method']} {scope['path']}")
+            self.query_strings.append(scope["query_string"].decode())
         await self.app(scope, receive, send)
 
 
