@@ -1,13 +1,16 @@
 """The durable pull-consumer runner every service uses to apply other services' events.
 
-A fetched batch is applied in order. Consecutive first deliveries share ONE transaction: their event ids
-are claimed in the processed-events table with one multi-row insert (ids already there are duplicates
-and skipped), the handlers run, the transaction commits, and only then is each message acked. If a
-handler fails, the batch rolls back, the messages before it are applied again without it, the failing
-one naks with a growing delay (or is dead-lettered after its last attempt) and the rest follow.
-Redeliveries are applied one per transaction, so a poison message always gets its own retries and is
-never blamed for a neighbour. A batch whose handlers run past a time budget (50 ms) commits what ran
-and goes on in a new transaction: SQLite has one write lock, and nobody else should wait long for it. What cannot be decoded is dead-lettered and terminated at once.
+A fetched batch is applied in order (a service may wait ``consumer_batch_wait_s`` after a fetch that
+did not fill the batch, for more to arrive first). Consecutive first deliveries share ONE transaction:
+their event ids are claimed in the processed-events table with one multi-row insert (ids already there
+are duplicates and skipped), the handlers run, then the registry's before-commit hooks (work a service
+does once per batch), the transaction commits, and only then is each message acked. If a handler
+fails, the batch rolls back, the messages before it are applied again without it, the failing one naks
+with a growing delay (or is dead-lettered after its last attempt) and the rest follow. Redeliveries
+are applied one per transaction, so a poison message always gets its own retries and is never blamed
+for a neighbour. A batch whose handlers run past a time budget (50 ms) commits what ran and goes on in
+a new transaction: SQLite has one write lock, and nobody else should wait long for it. What cannot be
+decoded is dead-lettered and terminated at once.
 """
 
 from __future__ import annotations
@@ -117,11 +120,26 @@ class EventConsumer:
                 log.warning("fetch failed", extra={"stream": self._stream}, exc_info=True)
                 await asyncio.sleep(0.5)
                 continue
+            if len(msgs) < self._settings.consumer_batch and self._settings.consumer_batch_wait_s > 0:
+                msgs += await self._more(self._settings.consumer_batch - len(msgs))
             await self.process_batch(msgs)
         # Unsubscribe before the connection drains: drain() would otherwise wait for late deliveries
         # that nobody will fetch. They are unacked, so the broker redelivers them to another replica.
         with contextlib.suppress(Exception):
             await self._sub.unsubscribe()
+
+    async def _more(self, needed: int) -> list[Msg]:
+        """What arrived during a short wait (``consumer_batch_wait_s``), to apply with what is in hand."""
+        wait = self._settings.consumer_batch_wait_s
+        await asyncio.sleep(wait)
+        # Returns at once with what is pending; when nothing is, takes the next arrival or gives up after
+        # another wait (a shorter timeout would cut off a reply still on its way: it would be fetched next).
+        try:
+            return await self._sub.fetch(needed, timeout=wait)  # type: ignore[union-attr]
+        except (FetchTimeoutError, TimeoutError):
+            return []
+        except Exception:  # apply what is in hand; the next fetch will say if the broker is away
+            return []
 
     async def process(self, msg: Msg) -> None:
         """Apply one message in a transaction of its own."""
@@ -192,6 +210,7 @@ class EventConsumer:
                         except Exception as exc:
                             raise _HandlerFailed(index, exc) from exc
                     outcomes.append("applied")
+                await self._registry.finish(session)
                 await session.commit()
         except _HandlerFailed as failure:  # rolled back: apply the others without the one that failed
             await self._apply(batch[: failure.index])

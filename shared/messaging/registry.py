@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import Column, MetaData, String, Table
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import UtcDateTime
 from shared.events.catalog import DomainEvent
 
 Handler = Callable[..., Awaitable[None]]
+BatchHook = Callable[[AsyncSession], Awaitable[None]]
 
 
 def processed_events_table(metadata: MetaData) -> Table:
@@ -28,6 +30,7 @@ class HandlerRegistry:
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
         self._events: dict[str, type[DomainEvent]] = {}
+        self._before_commit: list[BatchHook] = []
 
     def on(self, event_cls: type[DomainEvent]) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
@@ -41,6 +44,19 @@ class HandlerRegistry:
             raise ValueError(f"{event_cls.__name__} already has a handler")
         self._handlers[event_cls.spec.type] = fn
         self._events[event_cls.spec.type] = event_cls
+
+    def before_commit(self, fn: BatchHook) -> BatchHook:
+        """Run ``fn(session)`` after a transaction's handlers and before its commit.
+
+        Handlers may leave work for it that is cheaper done once per batch (one query for every event's
+        recipients, multi-row inserts); a failure there rolls the batch back like a handler's would.
+        """
+        self._before_commit.append(fn)
+        return fn
+
+    async def finish(self, session: AsyncSession) -> None:
+        for fn in self._before_commit:
+            await fn(session)
 
     def get(self, event_type: str) -> Handler | None:
         return self._handlers.get(event_type)
