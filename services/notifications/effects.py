@@ -36,7 +36,9 @@ class Effects:
 
 
 def _forget_effects(sync_session) -> None:  # type: ignore[no-untyped-def]
-    sync_session.info.pop(_KEY, None)
+    # Rolled back: nothing of it happened, so nothing may be pushed, marked or fanned out later.
+    for key in (_KEY, "notifications.fanout.pending", "notifications.fanout.memo"):
+        sync_session.info.pop(key, None)
 
 
 @dataclass(frozen=True)
@@ -88,22 +90,19 @@ class Hub:
         self._subscriptions[kind] = (time.monotonic() + self.settings.subscription_cache_s, found)
         return found
 
-    async def names(self, ids: list[uuid.UUID], *, session: AsyncSession) -> dict[uuid.UUID, str]:
-        """Organizations' names for alert titles; a name seldom changes, so it is cached a while."""
+    def cached_names(self, ids: list[uuid.UUID]) -> tuple[dict[uuid.UUID, str], list[uuid.UUID]]:
+        """Organizations' names for alert titles, from a cache (a name seldom changes), and the ids it lacks."""
         now = time.monotonic()
         found = {i: self._names[i][1] for i in ids if i in self._names and self._names[i][0] > now}
-        missing = [i for i in ids if i not in found]
-        if missing:
-            from services.notifications.models import OrganizationView
+        return found, [i for i in ids if i not in found]
 
-            query = select(OrganizationView.id, OrganizationView.name).where(OrganizationView.id.in_(missing))
-            for ident, name in (await session.execute(query)).all():
-                found[ident] = name
-            if len(self._names) > 50_000:
-                self._names.clear()
-            for ident in missing:  # unknown ones too: a match names organizations we may never hear of
-                self._names[ident] = (now + 60.0, found.get(ident, ""))
-        return found
+    def remember_names(self, ids: list[uuid.UUID], found: dict[uuid.UUID, str]) -> None:
+        """Cache names read for ``ids``; unknown ones too: a match names organizations we may never hear of."""
+        if len(self._names) > 50_000:
+            self._names.clear()
+        until = time.monotonic() + 60.0
+        for ident in ids:
+            self._names[ident] = (until, found.get(ident, ""))
 
     def forget_name(self, organization_id: uuid.UUID) -> None:
         self._names.pop(organization_id, None)

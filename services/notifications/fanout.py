@@ -1,34 +1,42 @@
-"""Fan-out: from one event to one notification per recipient, with its e-mail and webhook deliveries.
+"""Fan-out: from events to one notification per recipient and event, with its e-mail and webhook deliveries.
 
-Recipients are the people the event concerns (with their preferences, or the kind's defaults) and
+Recipients are the people an event concerns (with their preferences, or the kind's defaults) and
 whoever subscribed with matching filters. One recipient and one event make exactly one
 ``NotificationItem`` (a primary key), checked first against Redis and settled by the database.
+
+The consumer applies a fetched batch of events in one transaction; handlers only ``defer`` their
+signals, and the batch is fanned out once before the commit, so its statements are per batch, not per
+event: one query each for the people of organizations, names, recipients and preferences, items already
+there and open bursts, one Redis MGET, and multi-row inserts.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notifications import queue
+from services.notifications import bursts, queue
 from services.notifications.effects import Hub
-from services.notifications.kinds import KINDS, TRANSACTIONAL, Kind, body_of, language_of, render, title_of
+from services.notifications.kinds import KINDS, TRANSACTIONAL, Kind, language_of, title_of
 from services.notifications.models import (
     DigestEntry,
     Notification,
     NotificationItem,
+    OrganizationView,
     Preference,
     Recipient,
+    RecipientOrganization,
     WebhookEndpoint,
 )
 from services.notifications.subscriptions import matches
 
 _MEMO = "notifications.fanout.memo"
+_PENDING = "notifications.fanout.pending"
 _EMAIL_RANK = {"off": 0, "weekly": 1, "daily": 2, "immediate": 3}
 
 
@@ -42,6 +50,8 @@ class Signal:
     concerned: set[uuid.UUID] = field(default_factory=set)
     attributes: dict[str, Any] = field(default_factory=dict)  # what subscription filters look at
     exclude: set[uuid.UUID] = field(default_factory=set)  # e.g. the author of the post
+    organizations: list[uuid.UUID] = field(default_factory=list)  # their people are concerned too
+    names: dict[str, uuid.UUID] = field(default_factory=dict)  # param -> organization whose name it is
 
 
 @dataclass
@@ -57,110 +67,168 @@ class Channels:
         self.webhook = self.webhook or webhook
 
 
+def defer(session: AsyncSession, signal: Signal) -> None:
+    """Leave a signal for ``flush_deferred``, which the consumer runs once before the batch commits."""
+    session.info.setdefault(_PENDING, []).append(signal)
+
+
+async def flush_deferred(session: AsyncSession, hub: Hub) -> None:
+    if signals := session.info.pop(_PENDING, None):
+        # The consumer claimed each of these events in processed_events in this very transaction, so
+        # none of them can have items yet: no need to look.
+        await fan_out_many(signals, session=session, hub=hub, claimed=True)
+
+
+def forget(session: AsyncSession) -> None:
+    """The per-transaction memo of recipients and bursts is stale (call after changing them)."""
+    session.info.pop(_MEMO, None)
+
+
+def _memo(session: AsyncSession) -> dict[str, Any]:
+    # Per transaction: a burst repeats its recipients from one batch to the next within it.
+    return session.info.setdefault(_MEMO, {"prefs": {}, "recipients": {}, "bursts": {}})
+
+
 async def fan_out(signal: Signal, *, session: AsyncSession, hub: Hub, now: datetime | None = None) -> int:
     """Create the notifications and deliveries for one event; returns how many recipients got one."""
-    kind = KINDS[signal.kind]
+    return await fan_out_many([signal], session=session, hub=hub, now=now)
+
+
+async def fan_out_many(
+    signals: list[Signal],
+    *,
+    session: AsyncSession,
+    hub: Hub,
+    now: datetime | None = None,
+    claimed: bool = False,
+) -> int:
+    """Fan out events in their order; returns how many (recipient, event) notifications were made.
+
+    ``claimed``: the events were claimed in processed_events in this transaction, so have no items.
+    """
     now = now or datetime.now(UTC)
-    subscribers: dict[uuid.UUID, Channels] = {}
-    if kind.subscribable:
-        for sub in await hub.subscriptions(signal.kind, session=session):
-            if matches(sub.filters, signal.attributes):
-                subscribers.setdefault(sub.user_id, Channels()).merge(sub.in_app, sub.email, sub.webhook)
-    candidates = (signal.concerned | set(subscribers)) - signal.exclude
-    if not candidates:
-        return 0
     memo = _memo(session)
-    prefs, recipients = await _people(memo, candidates, session)
-    wanted = _channels(signal, kind, subscribers, prefs)
-    keys = {user: hub.dedupe_key(user, signal.event_id) for user in wanted}
-    seen = await hub.already_seen(list(keys.values()))
-    users = [u for u in wanted if keys[u] not in seen]
-    if not users:
+    await _resolve(signals, session=session, hub=hub)
+    plans: list[tuple[Signal, Kind, dict[uuid.UUID, Channels]]] = []
+    for signal in signals:
+        kind = KINDS[signal.kind]
+        subscribers: dict[uuid.UUID, Channels] = {}
+        if kind.subscribable:
+            for sub in await hub.subscriptions(signal.kind, session=session):
+                if matches(sub.filters, signal.attributes):
+                    subscribers.setdefault(sub.user_id, Channels()).merge(sub.in_app, sub.email, sub.webhook)
+        if (signal.concerned | set(subscribers)) - signal.exclude:
+            plans.append((signal, kind, subscribers))
+    if not plans:
         return 0
-    done = set(
-        (
-            await session.execute(
-                select(NotificationItem.user_id).where(
-                    NotificationItem.event_id == signal.event_id, NotificationItem.user_id.in_(users)
-                )
-            )
-        ).scalars()
-    )
-    groups: dict[uuid.UUID, Notification] = {}
-    if kind.grouped and hub.settings.group_window_s > 0:
-        known = memo["groups"].setdefault(signal.kind, {})
-        unknown = [u for u in users if u not in known]
-        if unknown:
-            query = (
-                select(Notification)
-                .where(
-                    Notification.user_id.in_(unknown),
-                    Notification.group_key == signal.kind,
-                    Notification.open_until > now,
-                    Notification.read_at.is_(None),
-                )
-                .order_by(Notification.created_at)
-            )
-            found = {
-                n.user_id: n for n in (await session.execute(query)).scalars()
-            }  # the newest open one wins
-            known.update({u: found.get(u) for u in unknown})
-        groups = {u: g for u in users if (g := known.get(u)) is not None and _still_open(g, now)}
+    everyone = {u for s, _, subs in plans for u in (s.concerned | set(subs)) - s.exclude}
+    prefs, recipients = await _people(memo, everyone, session)
+    pairs = [
+        (signal, kind, user, channels)
+        for signal, kind, subscribers in plans
+        for user, channels in _channels(signal, kind, subscribers, prefs).items()
+    ]
+    keys = [hub.dedupe_key(user, signal.event_id) for signal, _, user, _ in pairs]
+    seen = await hub.already_seen(keys)
+    fresh = [(p, k) for p, k in zip(pairs, keys, strict=True) if k not in seen]
+    done = set() if claimed else await _done({(p[2], p[0].event_id) for p, _ in fresh}, session)
+    window = hub.settings.group_window_s
+    known = memo["bursts"]
+    if window > 0:
+        grouped = {(k.name, u) for (_, k, u, _), _ in fresh if k.grouped}
+        await bursts.load(known, grouped, session=session, now=now)
     effects = hub.effects(session)
-    created = 0
-    for user in users:
-        if user in done:
+    items: list[dict[str, Any]] = []
+    emails: dict[uuid.UUID, dict[str, Any]] = {}
+    digests: list[dict[str, Any]] = []
+    hooked: dict[str, tuple[Signal, list[uuid.UUID]]] = {}
+    for (signal, kind, user, channels), key in fresh:
+        if (user, signal.event_id) in done:
             continue
-        channels = wanted[user]
+        done.add((user, signal.event_id))
         pref = prefs.get(user)
         if pref is not None and not pref.email_enabled and signal.kind not in TRANSACTIONAL:
             channels.email = "off"
         recipient = recipients.get(user)
         lang = language_of((pref.language if pref else None) or (recipient.language if recipient else None))
-        note, is_new = await _notification(
-            signal, kind, user, lang, channels, groups.get(user), session=session, hub=hub, now=now
-        )
-        if kind.grouped:
-            memo["groups"].setdefault(signal.kind, {})[user] = note
-        session.add(
-            NotificationItem(
-                user_id=user,
-                event_id=signal.event_id,
-                notification_id=note.id,
-                created_at=now,
-                summary=title_of(kind, lang, signal.params),
+        if kind.grouped and window > 0:
+            note, is_new = bursts.place(
+                known, kind, user, signal.params, lang, channels.in_app, window_s=window, now=now
             )
+        else:
+            note, is_new = bursts.new(kind, user, signal.params, lang, channels.in_app, now=now), True
+        if is_new:
+            session.add(note)
+        items.append(
+            {
+                "user_id": user,
+                "event_id": signal.event_id,
+                "notification_id": note.id,
+                "created_at": now,
+                "summary": title_of(kind, lang, signal.params),
+            }
         )
-        created += 1
-        effects.seen.append(keys[user])
+        effects.seen.append(key)
         if note.in_app:
             effects.pushes.append((str(user), push_message(note, signal.event_id)))
         if recipient is not None and recipient.email and channels.email != "off":
             if channels.email == "immediate":
-                due = note.open_until if kind.grouped and note.open_until else now
-                await queue.enqueue_email(session, user_id=user, notification_id=note.id, due=due)
-                effects.wake_queue = True
+                due = bursts.mail_due(note, now)
+                emails.setdefault(note.id, queue.email_row(user_id=user, notification_id=note.id, due=due))
             elif is_new:
-                session.add(
-                    DigestEntry(user_id=user, mode=channels.email, notification_id=note.id, created_at=now)
+                digests.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "user_id": user,
+                        "mode": channels.email,
+                        "notification_id": note.id,
+                        "created_at": now,
+                    }
                 )
-    hooked = [u for u in users if u not in done and wanted[u].webhook]
+        if channels.webhook:
+            hooked.setdefault(signal.event_id, (signal, []))[1].append(user)
+    if not items:
+        return 0
+    await session.flush()  # new notifications and changed follow-ups, before the rows that point at them
+    await session.execute(insert(NotificationItem), items)
+    if digests:
+        await session.execute(insert(DigestEntry), digests)
+    if emails:
+        effects.wake_queue |= await queue.insert_ignore(session, list(emails.values())) > 0
     if hooked:
-        effects.wake_queue |= await _webhooks(signal, hooked, session=session, now=now)
-    await session.flush()
-    return created
+        effects.wake_queue |= await _webhooks(list(hooked.values()), session=session, now=now)
+    return len(items)
 
 
-def _memo(session: AsyncSession) -> dict[str, Any]:
-    """Per transaction: a consumer applies a batch of events in one, and a burst repeats its recipients.
-
-    Handlers that change recipients or preferences call ``forget`` so the batch sees their change.
-    """
-    return session.info.setdefault(_MEMO, {"prefs": {}, "recipients": {}, "groups": {}})
-
-
-def forget(session: AsyncSession) -> None:
-    session.info.pop(_MEMO, None)
+async def _resolve(signals: list[Signal], *, session: AsyncSession, hub: Hub) -> None:
+    """The people of the organizations signals name, and the names not cached: one query for both."""
+    organizations = {o for s in signals for o in s.organizations}
+    names, missing = hub.cached_names(list({o for s in signals for o in s.names.values()}))
+    if not organizations and not missing:
+        return
+    parts = []
+    if organizations:
+        ro = RecipientOrganization
+        parts.append(
+            select(ro.organization_id, ro.user_id, null()).where(ro.organization_id.in_(organizations))
+        )
+    if missing:
+        parts.append(
+            select(OrganizationView.id, null(), OrganizationView.name).where(OrganizationView.id.in_(missing))
+        )
+    people: dict[uuid.UUID, set[uuid.UUID]] = {}
+    query = union_all(*parts) if len(parts) > 1 else parts[0]
+    for organization, user, name in (await session.execute(query)).all():
+        if user is not None:
+            people.setdefault(organization, set()).add(user)
+        else:
+            names[organization] = name
+    hub.remember_names(missing, names)
+    for s in signals:
+        for o in s.organizations:
+            s.concerned |= people.get(o, set())
+        for param, o in s.names.items():
+            s.params[param] = names.get(o, "")
 
 
 async def _people(
@@ -184,15 +252,22 @@ async def _people(
     )
 
 
-def _still_open(note: Notification, now: datetime) -> bool:
-    return note.read_at is None and note.open_until is not None and queue.aware(note.open_until) > now  # type: ignore[operator]
+async def _done(pairs: set[tuple[uuid.UUID, str]], session: AsyncSession) -> set[tuple[uuid.UUID, str]]:
+    """Which (user, event) already have their item: one query over both key columns, pairs kept."""
+    if not pairs:
+        return set()
+    query = select(NotificationItem.user_id, NotificationItem.event_id).where(
+        NotificationItem.user_id.in_({u for u, _ in pairs}),
+        NotificationItem.event_id.in_({e for _, e in pairs}),
+    )
+    return {(u, e) for u, e in (await session.execute(query)).all() if (u, e) in pairs}
 
 
 def _channels(
     signal: Signal, kind: Kind, subscribers: dict[uuid.UUID, Channels], prefs: dict[uuid.UUID, Preference]
 ) -> dict[uuid.UUID, Channels]:
     """Subscribers' channels as they chose them; concerned people's from their preferences or the defaults."""
-    wanted = dict(subscribers)
+    wanted = {u: Channels(c.in_app, c.email, c.webhook) for u, c in subscribers.items()}
     for user in signal.concerned:
         chosen = (prefs[user].channels or {}).get(signal.kind, {}) if user in prefs else {}
         email = kind.email if signal.kind in TRANSACTIONAL else chosen.get("email", kind.email)
@@ -204,67 +279,29 @@ def _channels(
     return {u: c for u, c in wanted.items() if c.in_app or c.email != "off" or c.webhook}
 
 
-async def _notification(
-    signal: Signal,
-    kind: Kind,
-    user: uuid.UUID,
-    lang: str,
-    channels: Channels,
-    open_group: Notification | None,
-    *,
-    session: AsyncSession,
-    hub: Hub,
-    now: datetime,
-) -> tuple[Notification, bool]:
-    if open_group is not None:
-        open_group.item_count += 1
-        open_group.title = title_of(kind, lang, signal.params, open_group.item_count)
-        open_group.body = body_of(kind, lang, signal.params)
-        open_group.data = {**signal.params, "count": open_group.item_count}
-        open_group.updated_at = now
-        open_group.in_app = open_group.in_app or channels.in_app
-        return open_group, False
-    note = Notification(
-        id=uuid.uuid4(),
-        user_id=user,
-        kind=signal.kind,
-        title=title_of(kind, lang, signal.params),
-        body=body_of(kind, lang, signal.params),
-        link=_link(kind, signal.params),
-        data=dict(signal.params),
-        item_count=1,
-        group_key=signal.kind if kind.grouped else None,
-        open_until=now + timedelta(seconds=hub.settings.group_window_s) if kind.grouped else None,
-        in_app=channels.in_app,
-        created_at=now,
-        updated_at=now,
+async def _webhooks(
+    hooked: list[tuple[Signal, list[uuid.UUID]]], *, session: AsyncSession, now: datetime
+) -> bool:
+    """One delivery per enabled endpoint of these users that takes the kind: one query, one insert."""
+    owners = {u for _, users in hooked for u in users}
+    endpoints: dict[uuid.UUID, list[WebhookEndpoint]] = {}
+    query = select(WebhookEndpoint).where(
+        WebhookEndpoint.owner_id.in_(owners), WebhookEndpoint.enabled.is_(True)
     )
-    session.add(note)
-    await session.flush()
-    return note, True
-
-
-async def _webhooks(signal: Signal, users: list[uuid.UUID], *, session: AsyncSession, now: datetime) -> bool:
-    """One delivery per enabled endpoint of these users that takes this kind: one query, one insert."""
-    endpoints = (
-        await session.execute(
-            select(WebhookEndpoint).where(
-                WebhookEndpoint.owner_id.in_(users), WebhookEndpoint.enabled.is_(True)
-            )
+    for endpoint in (await session.execute(query)).scalars():
+        endpoints.setdefault(endpoint.owner_id, []).append(endpoint)
+    rows = [
+        row
+        for signal, users in hooked
+        for row in queue.webhook_rows(
+            [e for u in users for e in endpoints.get(u, []) if signal.kind in (e.kinds or [])],
+            event_type=signal.kind,
+            data={**signal.params, "event_id": signal.event_id},
+            event_id=signal.event_id,
+            now=now,
         )
-    ).scalars()
-    data = {**signal.params, "event_id": signal.event_id}
-    chosen = [e for e in endpoints if signal.kind in (e.kinds or [])]
-    return (
-        await queue.enqueue_webhooks(
-            session, endpoints=chosen, event_type=signal.kind, data=data, event_id=signal.event_id, now=now
-        )
-        > 0
-    )
-
-
-def _link(kind: Kind, params: dict[str, Any]) -> str | None:
-    return render(kind.link, params) if kind.link else None
+    ]
+    return bool(rows) and await queue.insert_ignore(session, rows) > 0
 
 
 def push_message(note: Notification, event_id: str | None = None) -> dict[str, Any]:

@@ -1,7 +1,14 @@
-"""Every event notifications consumes, and what it becomes: a projection update or a fan-out."""
+"""Every event notifications consumes, and what it becomes: a projection update or a fan-out.
+
+Fan-outs are deferred to the end of the consumer's batch (``fanout.defer``), where they run together
+with one query per kind of lookup instead of one per event. A handler that changes the projection
+(people, organizations, preferences) first fans out what earlier events of the batch left, so every
+event is fanned out against the projection as it stood when the event came, as if applied one by one.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import delete
@@ -9,13 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifications import queue, recipients
 from services.notifications.effects import Hub
-from services.notifications.fanout import Signal, fan_out
+from services.notifications.fanout import Signal, defer, flush_deferred
 from services.notifications.models import OrganizationView
 from shared.events import directory as d
 from shared.events import forum as f
 from shared.events import matching as m
+from shared.events.catalog import DomainEvent
 from shared.events.envelope import CloudEvent
-from shared.messaging.consumer import HandlerRegistry
+from shared.messaging.consumer import Handler, HandlerRegistry
 
 
 def build_registry(hub: Hub) -> HandlerRegistry:
@@ -23,33 +31,52 @@ def build_registry(hub: Hub) -> HandlerRegistry:
     on = registry.on
 
     async def signal(sig: Signal, session: AsyncSession) -> None:
-        await fan_out(sig, session=session, hub=hub)
+        defer(session, sig)
+
+    @registry.before_commit
+    async def fan_out_batch(session: AsyncSession) -> None:
+        await flush_deferred(session, hub)
+
+    def projection(event_cls: type[DomainEvent]) -> Callable[[Handler], Handler]:
+        """A handler that changes the projection: the batch's signals so far go out before it does."""
+
+        def register(fn: Handler) -> Handler:
+            async def after_pending(
+                event: DomainEvent, *, session: AsyncSession, envelope: CloudEvent
+            ) -> None:
+                await flush_deferred(session, hub)
+                await fn(event, session=session, envelope=envelope)
+
+            registry.add(event_cls, after_pending)
+            return fn
+
+        return register
 
     # --- directory: who can be told, and what the network gained -------------------------------
-    @on(d.UserRegistered)
+    @projection(d.UserRegistered)
     async def user_registered(e: d.UserRegistered, *, session: AsyncSession, envelope: CloudEvent) -> None:
         await recipients.user_registered(e, session=session)
         hub.effects(session).forget_subscriptions = True  # role defaults may have been added
 
-    @on(d.UserContactChanged)
+    @projection(d.UserContactChanged)
     async def contact_changed(
         e: d.UserContactChanged, *, session: AsyncSession, envelope: CloudEvent
     ) -> None:
         await recipients.contact_changed(e, session=session)
 
-    @on(d.OrganizationManagerAdded)
+    @projection(d.OrganizationManagerAdded)
     async def manager_added(
         e: d.OrganizationManagerAdded, *, session: AsyncSession, envelope: CloudEvent
     ) -> None:
         await recipients.link(e.user_id, e.organization_id, session=session)
 
-    @on(d.OrganizationManagerRemoved)
+    @projection(d.OrganizationManagerRemoved)
     async def manager_removed(
         e: d.OrganizationManagerRemoved, *, session: AsyncSession, envelope: CloudEvent
     ) -> None:
         await recipients.unlink(e.user_id, e.organization_id, session=session)
 
-    @on(d.OrganizationRegistered)
+    @projection(d.OrganizationRegistered)
     async def organization_registered(
         e: d.OrganizationRegistered, *, session: AsyncSession, envelope: CloudEvent
     ) -> None:
@@ -70,13 +97,13 @@ def build_registry(hub: Hub) -> HandlerRegistry:
             session,
         )
 
-    @on(d.OrganizationUpdated)
+    @projection(d.OrganizationUpdated)
     async def organization_updated(
         e: d.OrganizationUpdated, *, session: AsyncSession, envelope: CloudEvent
     ) -> None:
         await _project(e, session, hub)
 
-    @on(d.OrganizationDeleted)
+    @projection(d.OrganizationDeleted)
     async def organization_deleted(
         e: d.OrganizationDeleted, *, session: AsyncSession, envelope: CloudEvent
     ) -> None:
@@ -97,7 +124,7 @@ def build_registry(hub: Hub) -> HandlerRegistry:
             session,
         )
 
-    @on(d.PasswordResetRequested)
+    @projection(d.PasswordResetRequested)
     async def password_reset(
         e: d.PasswordResetRequested, *, session: AsyncSession, envelope: CloudEvent
     ) -> None:
@@ -117,16 +144,12 @@ def build_registry(hub: Hub) -> HandlerRegistry:
     # --- matching ------------------------------------------------------------------------------
     @on(m.MatchFound)
     async def match_found(e: m.MatchFound, *, session: AsyncSession, envelope: CloudEvent) -> None:
-        names = await hub.names([e.organization_id, e.counterpart_id], session=session)
-        people = await recipients.people_of([e.organization_id, e.counterpart_id], session=session)
         params = {
             "match_id": str(e.match_id),
             "match_type": e.match_type,
             "score": e.score,
             "organization_id": str(e.organization_id),
             "counterpart_id": str(e.counterpart_id),
-            "name": names.get(e.organization_id, ""),
-            "counterpart": names.get(e.counterpart_id, ""),
             "reasons_es": "; ".join(e.reasons_es),
             "reasons_en": "; ".join(e.reasons_en),
             "countries": e.countries,
@@ -139,13 +162,15 @@ def build_registry(hub: Hub) -> HandlerRegistry:
             "score": e.score,
             "organization_ids": [str(e.organization_id), str(e.counterpart_id)],
         }
-        await signal(Signal("match.found", envelope.id, params, concerned=people, attributes=attrs), session)
+        orgs = [e.organization_id, e.counterpart_id]
+        named = {"name": e.organization_id, "counterpart": e.counterpart_id}
+        sig = Signal("match.found", envelope.id, params, attributes=attrs, organizations=orgs, names=named)
+        await signal(sig, session)
 
     @on(m.IntroductionAccepted)
     async def introduction_accepted(
         e: m.IntroductionAccepted, *, session: AsyncSession, envelope: CloudEvent
     ) -> None:
-        people = set(e.user_ids) | await recipients.people_of(e.organization_ids, session=session)
         await signal(
             Signal(
                 "introduction.accepted",
@@ -155,7 +180,8 @@ def build_registry(hub: Hub) -> HandlerRegistry:
                     "match_id": str(e.match_id),
                     "match_type": e.match_type,
                 },
-                concerned=people,
+                concerned=set(e.user_ids),
+                organizations=list(e.organization_ids),
             ),
             session,
         )

@@ -24,12 +24,36 @@ def aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
 
 
-async def _insert_ignore(session: AsyncSession, values: dict[str, Any] | list[dict[str, Any]]) -> int:
-    """Insert the rows whose dedupe key is new; returns how many were."""
+async def insert_ignore(session: AsyncSession, values: dict[str, Any] | list[dict[str, Any]]) -> int:
+    """Insert the rows whose dedupe key is new (one statement); returns how many were."""
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
     rows = values if isinstance(values, list) else [values]
     stmt = dialect.insert(Delivery).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
     return (await session.execute(stmt)).rowcount or 0
+
+
+def email_row(
+    *,
+    user_id: uuid.UUID,
+    due: datetime,
+    notification_id: uuid.UUID | None = None,
+    payload: dict[str, Any] | None = None,
+    dedupe: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "channel": "email",
+        "dedupe_key": dedupe or f"email:{notification_id}",
+        "user_id": user_id,
+        "endpoint_id": None,
+        "message_id": f"msg_{uuid.uuid4().hex}",
+        "event_type": "email",
+        "payload": payload or {"notification_id": str(notification_id)},
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": due,
+        "created_at": datetime.now(UTC),
+    }
 
 
 async def enqueue_email(
@@ -41,59 +65,37 @@ async def enqueue_email(
     payload: dict[str, Any] | None = None,
     dedupe: str | None = None,
 ) -> bool:
-    now = datetime.now(UTC)
-    return 0 < await _insert_ignore(
-        session,
-        {
-            "id": uuid.uuid4(),
-            "channel": "email",
-            "dedupe_key": dedupe or f"email:{notification_id}",
-            "user_id": user_id,
-            "message_id": f"msg_{uuid.uuid4().hex}",
-            "event_type": "email",
-            "payload": payload or {"notification_id": str(notification_id)},
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": due,
-            "created_at": now,
-        },
-    )
+    row = email_row(user_id=user_id, due=due, notification_id=notification_id, payload=payload, dedupe=dedupe)
+    return 0 < await insert_ignore(session, row)
 
 
-async def enqueue_webhooks(
-    session: AsyncSession,
-    *,
+def webhook_rows(
     endpoints: list[WebhookEndpoint],
+    *,
     event_type: str,
     data: dict[str, Any],
     event_id: str,
-    now: datetime | None = None,
-) -> int:
-    """One delivery per endpoint for this event; a redelivered event queues nothing new."""
-    if not endpoints:
-        return 0
-    now = now or datetime.now(UTC)
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """One delivery per endpoint for this event (the dedupe key makes a redelivered event queue nothing)."""
     payload = {"data": data, "created_at": now.isoformat()}
-    return await _insert_ignore(
-        session,
-        [
-            {
-                "id": uuid.uuid4(),
-                "channel": "webhook",
-                "dedupe_key": f"webhook:{e.id}:{event_id}",
-                "user_id": e.owner_id,
-                "endpoint_id": e.id,
-                "message_id": f"msg_{uuid.uuid4().hex}",
-                "event_type": event_type,
-                "payload": payload,
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-            for e in endpoints
-        ],
-    )
+    return [
+        {
+            "id": uuid.uuid4(),
+            "channel": "webhook",
+            "dedupe_key": f"webhook:{e.id}:{event_id}",
+            "user_id": e.owner_id,
+            "endpoint_id": e.id,
+            "message_id": f"msg_{uuid.uuid4().hex}",
+            "event_type": event_type,
+            "payload": payload,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for e in endpoints
+    ]
 
 
 async def claim(

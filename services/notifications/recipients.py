@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -63,11 +62,3 @@ async def unlink(user_id: uuid.UUID, organization_id: uuid.UUID, *, session: Asy
     row = await session.get(Recipient, user_id)
     if row is not None:
         row.organization_ids = [o for o in row.organization_ids if o != str(organization_id)]
-
-
-async def people_of(organization_ids: Iterable[uuid.UUID], *, session: AsyncSession) -> set[uuid.UUID]:
-    ids = list(organization_ids)
-    if not ids:
-        return set()
-    query = select(RecipientOrganization.user_id).where(RecipientOrganization.organization_id.in_(ids))
-    return set((await session.execute(query)).scalars())

@@ -133,27 +133,54 @@ async def test_a_refused_email_is_retried_and_arrives_once(notifications, smtp):
     assert len(inbox.to(address)) == 1
 
 
-async def test_a_burst_of_matches_is_one_email_with_the_final_count(notifications, smtp):
-    inbox, _ = smtp
-    n = notifications
+async def _sme_owner(n) -> tuple[uuid.UUID, str]:  # type: ignore[no-untyped-def]
     sme = uuid.uuid4()
     address = f"sme-{uuid.uuid4().hex[:6]}@example.org"
     await n.person("member", email=address, language="en", organization_id=sme)
     await n.settled("directory")
-    for _ in range(3):
-        await n.publish(
-            MatchFound(
-                match_id=uuid.uuid4(),
-                match_type="partner",
-                organization_id=sme,
-                counterpart_id=uuid.uuid4(),
-                score=0.7,
-            )
-        )
-    [mail] = await arrived(inbox, address)
-    assert mail["Subject"] == "3 new matches"
-    await asyncio.sleep(0.8)
+    return sme, address
+
+
+def _match(sme: uuid.UUID) -> MatchFound:
+    return MatchFound(
+        match_id=uuid.uuid4(),
+        match_type="partner",
+        organization_id=sme,
+        counterpart_id=uuid.uuid4(),
+        score=0.7,
+    )
+
+
+@pytest.mark.parametrize("notifications", [{"group_window_s": 60.0}], indirect=True)
+async def test_the_first_match_of_a_burst_is_mailed_at_once_and_the_rest_wait_for_the_window(
+    notifications, smtp
+):
+    inbox, _ = smtp
+    n = notifications
+    sme, address = await _sme_owner(n)
+    await n.publish(_match(sme))
+    [mail] = await arrived(inbox, address)  # well before the 60 s window ends
+    assert mail["Subject"].startswith("New match")
+    for _ in range(2):
+        await n.publish(_match(sme))
+    await n.settled("matching")
+    await asyncio.sleep(1.0)
     assert len(inbox.to(address)) == 1
+
+
+@pytest.mark.parametrize("notifications", [{"group_window_s": 2.0}], indirect=True)
+async def test_the_rest_of_a_burst_is_one_follow_up_email_with_the_final_count(notifications, smtp):
+    inbox, _ = smtp
+    n = notifications
+    sme, address = await _sme_owner(n)
+    for _ in range(4):
+        await n.publish(_match(sme))
+    first, follow_up = await arrived(inbox, address, count=2)
+    assert first["Subject"].startswith("New match") and follow_up["Subject"] == "3 new matches"
+    text = follow_up.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert text.count("New match") == 3  # each match of the follow-up is listed
+    await asyncio.sleep(1.0)
+    assert len(inbox.to(address)) == 2
 
 
 async def test_replies_wait_for_the_daily_digest(notifications, smtp):

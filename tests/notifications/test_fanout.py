@@ -76,19 +76,6 @@ async def test_the_people_of_a_matched_sme_are_told_without_subscribing(notifica
     assert items[0]["title"].startswith("New match: Cacao del Sur")
 
 
-async def test_a_burst_of_matches_within_the_window_becomes_one_alert(notifications):
-    n = notifications
-    officer = await n.person("agency_officer")
-    await subscribe(n, officer, kind="match.found", filters={"countries": ["CR"]})
-    await n.settled("directory")
-    for _ in range(12):
-        await n.publish(match())
-    await n.settled()
-    items = (await n.inbox(officer))["items"]
-    assert len(items) == 1
-    assert items[0]["item_count"] == 12 and items[0]["title"] == "12 nuevas coincidencias"
-
-
 async def test_a_redelivered_event_gives_no_second_notification(notifications):
     n = notifications
     author, mentioned = uuid.uuid4(), await n.person("member")
