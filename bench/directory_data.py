@@ -119,13 +119,21 @@ def organization(rng: random.Random, i: int) -> OrganizationIn:
 
 
 @asynccontextmanager
-async def throwaway_database(prefix: str = "helper_profiles_bench") -> AsyncIterator[tuple[AsyncEngine, str]]:
-    """A fresh PostgreSQL database with directory's schema; dropped afterwards whatever happens."""
+async def throwaway_database(
+    prefix: str = "helper_profiles_bench", *, name: str | None = None, keep: bool = False
+) -> AsyncIterator[tuple[AsyncEngine, str]]:
+    """A PostgreSQL database with directory's schema (migrated up to the newest revision).
+
+    By default a fresh one, dropped afterwards whatever happens. ``name`` reuses (or creates) that
+    database and keeps it, as ``keep`` keeps a fresh one: populate once, then iterate on queries.
+    """
     base = make_url(PG_BASE_URL)
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    keep = keep or name is not None
+    name = name or f"{prefix}_{uuid.uuid4().hex[:8]}"
     connect = {"user": base.username, "host": base.host, "port": base.port or 5432, "password": base.password}
     admin = await asyncpg.connect(database=base.database, **connect)
-    await admin.execute(f'CREATE DATABASE "{name}"')
+    if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+        await admin.execute(f'CREATE DATABASE "{name}"')
     url = base.set(database=name).render_as_string(hide_password=False)
     engine = create_engine(url)
     try:
@@ -133,5 +141,6 @@ async def throwaway_database(prefix: str = "helper_profiles_bench") -> AsyncIter
         yield engine, name
     finally:
         await engine.dispose()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not keep:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()

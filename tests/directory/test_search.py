@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.directory.people_helpers import bearer, promote, sign_up
 from tests.directory.profile_helpers import member, register
 
 
@@ -135,3 +136,37 @@ async def test_edits_and_deletions_reach_the_index(directory, signing_keys):
 async def test_a_cursor_that_was_not_issued_is_a_validation_error(directory):
     response = await directory.get("/organizations/search", params={"q": "x", "cursor": "%%%"})
     assert response.status_code == 422 and response.json()["error"]["code"] == "validation_error"
+
+
+async def test_a_verification_decision_is_at_once_a_search_filter_and_facet(directory, signing_keys):
+    issuer = signing_keys.issuer
+    admin = bearer(issuer, await promote(directory, await sign_up(directory), "admin"))
+    agency = await register(directory, admin, kind="agency", name="Agencia Nacional", country="CR")
+    officer = bearer(
+        issuer, await promote(directory, await sign_up(directory), "agency_officer", agency_id=agency["id"])
+    )
+    owner = await member(directory, signing_keys)
+    verified = await register(directory, owner, name="Cacao Verificado", country="CR")
+    await register(directory, owner, name="Cacao Pendiente", country="CR")
+    decided = await directory.post(
+        f"/organizations/{verified['id']}/verification", json={"status": "verified"}, headers=officer
+    )
+    assert decided.status_code == 200, decided.text
+    page = await _search(directory, q="cacao", kind="sme")
+    assert page["facets"]["verified"] == {"pending": 1, "verified": 1}
+    assert _names(await _search(directory, q="cacao", verified="verified")) == {"Cacao Verificado"}
+    assert _names(await _search(directory, verified="pending", kind="sme")) == {"Cacao Pendiente"}
+
+
+async def test_filter_values_that_are_not_codes_match_nothing(directory, signing_keys):
+    headers = await member(directory, signing_keys)
+    await register(directory, headers, name="Cacao Uno", country="EC", target_markets=["US"])
+    for params in (
+        {"sector": "cacao' | 'kind:sme"},
+        {"market": "US:*"},
+        {"country": "E C"},
+        {"kind": "sme)|(kind:agency"},
+    ):
+        page = await _search(directory, q="cacao", **params)
+        assert page["items"] == [] and page["total"] == 0, params
+    assert _names(await _search(directory, q="cacao", market=["US", "nowhere!"])) == {"Cacao Uno"}

@@ -1,18 +1,49 @@
-"""The search index, kept by the use cases. SQLite only: PostgreSQL needs no work here.
+"""The search index, kept by the use cases: ``reindex`` after every change, ``unindex`` on deletion.
 
-On PostgreSQL ``organizations.search_vector`` is a generated column over ``search_text`` (migration
-0003) and the sector and market lists have GIN indexes (0006). On SQLite the words go to the FTS5
-table ``organization_fts`` and the lists to ``organization_tags``, which the filters join.
+PostgreSQL: one narrow row per live organization in ``organization_search`` (migration 0007): the
+filter and facet values, sectors and markets as text[] and as one canonical string each, and the
+tsvector. It is written from the organizations row itself, in SQL, so it can never disagree with it.
+SQLite: the words go to the FTS5 table ``organization_fts`` and the lists to ``organization_tags``.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import delete, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.directory.models import Organization, OrganizationTag
+
+# The search row of each live organization (migration 0007 holds a frozen copy for its backfill).
+# Lists are sorted and deduplicated, so equal lists give equal keys and facets group them together.
+_ROWS = """
+    SELECT o.id, o.name_key, o.kind, o.country, o.size_class, o.verification_status,
+           array_to_string(s.codes, ' '), array_to_string(m.codes, ' '),
+           to_tsvector('spanish'::regconfig, o.search_text) || to_tsvector('english'::regconfig, o.search_text)
+           || array_to_tsvector(
+               array_remove(ARRAY['kind:' || o.kind, 'country:' || o.country, 'size:' || o.size_class,
+                                  'verified:' || o.verification_status], NULL)
+               || ARRAY(SELECT 'sector:' || v FROM unnest(s.codes) AS v)
+               || ARRAY(SELECT 'market:' || v FROM unnest(m.codes) AS v))
+    FROM organizations o
+    CROSS JOIN LATERAL (SELECT coalesce(array_agg(DISTINCT v ORDER BY v), '{}') AS codes
+                        FROM json_array_elements_text(o.sectors) AS v) s
+    CROSS JOIN LATERAL (SELECT coalesce(array_agg(DISTINCT v ORDER BY v), '{}') AS codes
+                        FROM json_array_elements_text(o.target_markets) AS v) m
+    WHERE o.deleted_at IS NULL
+"""
+_COLUMNS = (
+    "id, name_key, kind, country, size_class, verification_status, sector_key, market_key, search_vector"
+)
+_UPSERT = (
+    f"INSERT INTO organization_search ({_COLUMNS}) {_ROWS} AND o.id = ANY(:ids) "
+    "ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS.split(", ") if c != "id")
+)
+# Every live organization at once: for a database filled without the use cases (the benchmark's COPY).
+REBUILD = f"TRUNCATE organization_search; INSERT INTO organization_search ({_COLUMNS}) {_ROWS}"
 
 
 def is_postgres(session: AsyncSession) -> bool:
@@ -38,15 +69,20 @@ def _as_row(org: Organization) -> dict[str, Any]:
 
 
 async def reindex(session: AsyncSession, org: Organization) -> None:
+    """After any change to a stored (flushed) organization: its profile, its badge."""
     if is_postgres(session):
+        await _upsert(session, [org.id])
         return
     await unindex(session, org, keep_text=True)
     await index_many(session, [_as_row(org)])
 
 
 async def index_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """New rows (nothing to delete first): the bulk import's path."""
-    if is_postgres(session) or not rows:
+    """New rows, already inserted (nothing to delete first): the bulk import's path."""
+    if not rows:
+        return
+    if is_postgres(session):
+        await _upsert(session, [r["id"] for r in rows])
         return
     if tags := [t for r in rows for t in tags_of_row(r)]:
         await session.execute(insert(OrganizationTag), tags)
@@ -60,8 +96,13 @@ async def unindex(session: AsyncSession, org: Organization, *, keep_text: bool =
     if not keep_text:
         org.search_text = ""
     if is_postgres(session):
+        await session.execute(text("DELETE FROM organization_search WHERE id = :id"), {"id": org.id})
         return
     await session.execute(delete(OrganizationTag).where(OrganizationTag.organization_id == org.id))
     await session.execute(
         text("DELETE FROM organization_fts WHERE organization_id = :id"), {"id": org.id.hex}
     )
+
+
+async def _upsert(session: AsyncSession, ids: list[uuid.UUID]) -> None:
+    await session.execute(text(_UPSERT), {"ids": ids})

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.directory.accounts.models import User
 from services.directory.memberships import is_organization_manager
 from services.directory.models import Organization, outbox
+from services.directory.organizations import search_index
 from services.directory.verification.models import OrganizationVerification
 from shared.auth import Principal, Role
 from shared.errors import DomainError, NotFound
@@ -37,6 +38,7 @@ async def request_verification(
     decision.status, decision.reason, decision.requested_at = "pending", None, datetime.now(UTC)
     org.verification_status = "pending"
     await session.flush()
+    await search_index.reindex(session, org)  # the badge is a search facet and filter
     return decision
 
 
@@ -64,6 +66,7 @@ async def decide(
     )
     org.verification_status = status
     await session.flush()
+    await search_index.reindex(session, org)
     verified = OrganizationVerified(
         organization_id=org.id, status=status, verified_by=by.user_id, reason=decision.reason
     )

@@ -1,0 +1,57 @@
+"""What both search dialects share: the filters, where the matches are, and small helpers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import literal
+
+from shared.reference import sectors
+from shared.text import fold
+
+FACETS = ("kind", "country", "size", "sector", "market", "verified")
+
+
+@dataclass
+class SearchFilters:
+    kind: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list)
+    size: list[str] = field(default_factory=list)
+    sector: list[str] = field(default_factory=list)
+    market: list[str] = field(default_factory=list)
+    verified: list[str] = field(default_factory=list)  # pending | verified | rejected
+
+
+@dataclass
+class Matches:
+    """Where one dialect finds the matches: a FROM clause, its id and name-key columns, the relevance
+    score (higher is better; a constant without words) and the conditions every match meets."""
+
+    source: Any
+    id: Any
+    name_key: Any
+    score: Any
+    conds: list[Any]
+    ranked: bool
+
+
+def sector_codes(codes: list[str]) -> list[str]:
+    """The codes asked for and, for a family, its children."""
+    known = sectors()
+    expanded = set(codes)
+    expanded |= {s.code for s in known.values() if s.parent in expanded}
+    return sorted(expanded)
+
+
+def terms_of(query: str) -> list[str]:
+    return re.findall(r"\w+", fold(query))
+
+
+def ordered(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Most matches first, then by value: the order clients show."""
+    return {f: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for f, v in facets.items()}
+
+
+NO_SCORE = literal(0.0)

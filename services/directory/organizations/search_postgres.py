@@ -1,0 +1,118 @@
+"""PostgreSQL search over ``organization_search`` (migration 0007), the narrow table the use cases keep.
+
+Matches never touch the wide organizations row: only the page's twenty are read from it. Filters are
+facet lexemes in the same tsquery as the words, so the one GIN index yields exactly the matches.
+Facets are counted in one pass over the matches with GROUPING SETS: the four single-valued facets
+grouped together, and the sector and market lists grouped by their canonical strings
+(``"cacao coffee"``), which Python splits and adds up. Hashing one short string per row is far
+cheaper than unnesting a list per row (what JSON lists forced before) or hashing an array.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from sqlalchemy import Text, column, func, literal_column, select, table, tuple_
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import String, Uuid
+
+from services.directory.organizations.search_matches import (
+    FACETS,
+    NO_SCORE,
+    Matches,
+    SearchFilters,
+    ordered,
+    sector_codes,
+)
+
+rows = table(
+    "organization_search",
+    column("id", Uuid),
+    column("name_key", String),
+    column("kind", String),
+    column("country", String),
+    column("size_class", String),
+    column("verification_status", String),
+    column("sector_key", Text),
+    column("market_key", Text),
+    column("search_vector", TSVECTOR),
+)
+# Facet values are codes; anything else can match no organization, and must never reach the tsquery.
+_CODE = re.compile(r"[A-Za-z0-9_-]{1,60}")
+_NOTHING = "'none:'"  # a lexeme no row has
+
+
+def facet_query(filters: SearchFilters) -> str | None:
+    """The filters as a tsquery over the rows' facet lexemes (migration 0007): ORed within a facet,
+    ANDed across facets, e.g. ``('size:micro' | 'size:small') & 'country:MX'``."""
+    groups = []
+    for facet, values in (
+        ("kind", filters.kind),
+        ("country", [code.upper() for code in filters.country]),
+        ("size", filters.size),
+        ("verified", filters.verified),
+        ("sector", sector_codes(filters.sector)),
+        ("market", filters.market),
+    ):
+        if values:
+            lexemes = [f"'{facet}:{v}'" for v in dict.fromkeys(values) if _CODE.fullmatch(v)] or [_NOTHING]
+            groups.append("(" + " | ".join(lexemes) + ")")
+    return " & ".join(groups) or None
+
+
+def matches(filters: SearchFilters, terms: list[str]) -> Matches:
+    c = rows.c
+    # Only codes reach the literal (_CODE), so it is inlined: the planner sees a constant tsquery and
+    # estimates it from the lexeme statistics, and one GIN scan intersects words and filters.
+    wanted = facet_query(filters)
+    facet_tsq = literal_column("'" + wanted.replace("'", "''") + "'::tsquery") if wanted else None
+    if not terms:
+        conds = [] if facet_tsq is None else [c.search_vector.op("@@")(facet_tsq)]
+        return Matches(rows, c.id, c.name_key, NO_SCORE, conds, ranked=False)
+    # Terms are \w+ runs only (no quote can occur), so the phrase is inlined as a literal too: with the
+    # IMMUTABLE consorcia_unaccent() the planner folds the whole tsquery into a constant, instead of
+    # stemming the query again for every matching row.
+    phrase = literal_column(f"consorcia_unaccent('{' '.join(terms)}')")
+    words = func.websearch_to_tsquery(literal_column("'spanish'::regconfig"), phrase).op("||")(
+        func.websearch_to_tsquery(literal_column("'english'::regconfig"), phrase)
+    )
+    tsq = words if facet_tsq is None else words.op("&&")(facet_tsq)
+    # Ranked by the words only: facet lexemes say nothing about relevance.
+    score = func.ts_rank(c.search_vector, words)
+    return Matches(rows, c.id, c.name_key, score, [c.search_vector.op("@@")(tsq)], ranked=True)
+
+
+async def facets(session: AsyncSession, m: Matches) -> tuple[dict[str, dict[str, int]], int]:
+    """Counts per facet value over every match, in one statement reading each match once.
+
+    The matches are grouped three ways at once (GROUPING SETS), and the few hundred groups are added
+    up here: summing them in SQL as well cost the database more than it saved Python.
+    """
+    c = rows.c
+    single = (c.kind, c.country, c.size_class, c.verification_status)
+    query = (
+        # GROUPING(...) tells the sets apart: it sets a bit per column the set leaves out.
+        select(*single, c.sector_key, c.market_key, func.grouping(c.sector_key, c.market_key), func.count())
+        .where(*m.conds)
+        .group_by(func.grouping_sets(tuple_(*single), tuple_(c.sector_key), tuple_(c.market_key)))
+    )
+    counts: dict[str, dict[str, int]] = {f: defaultdict(int) for f in FACETS}
+    kinds, countries, sizes, badges = (counts[f] for f in ("kind", "country", "size", "verified"))
+    sector_counts, market_counts = counts["sector"], counts["market"]
+    for kind, country, size, badge, sector_key, market_key, part, n in (await session.execute(query)).all():
+        if part == 3:  # (kind, country, size, badge)
+            kinds[kind] += n
+            badges[badge] += n
+            if country is not None:
+                countries[country] += n
+            if size is not None:
+                sizes[size] += n
+        elif part == 1:  # sector_key
+            for code in sector_key.split():
+                sector_counts[code] += n
+        else:  # market_key
+            for code in market_key.split():
+                market_counts[code] += n
+    return ordered(counts), sum(kinds.values())
