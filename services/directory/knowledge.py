@@ -38,8 +38,24 @@ async def add_participant(values: dict[str, Any], *, session: AsyncSession) -> P
     return participant
 
 
-async def seeded(model: type, *, session: AsyncSession) -> set[str]:
-    return set((await session.execute(select(model.seed_key).where(model.seed_key.is_not(None)))).scalars())
+async def seeded(model: type, *, session: AsyncSession) -> dict[str, Any]:
+    """The rows the seed loaded, by seed id."""
+    rows = await session.execute(select(model).where(model.seed_key.is_not(None)))
+    return {row.seed_key: row for row in rows.scalars()}
+
+
+async def update_seeded(row: Any, values: dict[str, Any], *, session: AsyncSession) -> bool:
+    """Copy a seed row's values onto what it loaded before; True when any of them differed.
+
+    Reference content is written by the seed only (nobody edits it through the API), so the seed's
+    values simply win.
+    """
+    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+    for key, value in changed.items():
+        setattr(row, key, value)
+    if changed:
+        await session.flush()
+    return bool(changed)
 
 
 def _page(rows: list[Any], limit: int, key) -> tuple[list[Any], list[str], str | None]:  # type: ignore[no-untyped-def]

@@ -95,6 +95,9 @@ class Organization(Base):
     # SQLite copies it into the organization_fts (FTS5) table.
     search_text: Mapped[str] = mapped_column(Text, default="")
     seed_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # The seed row's fields as last applied (seeded organizations only): reloading an edited seed
+    # applies what changed since, and nothing else.
+    seed_values: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
     # Set by profile changes only (not by check-ups): it is what staleness is measured from.
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)

@@ -34,6 +34,7 @@ async def register_organization(
     actor: Principal | None,
     seed_key: str | None = None,
     figures: dict[str, Any] | None = None,
+    seed_values: dict[str, Any] | None = None,
 ) -> Organization:
     profile.check_length("name", data.name)
     country = await rules.country_of(session, data.country, kind=data.kind.value)
@@ -45,6 +46,7 @@ async def register_organization(
         name_key=name_key,
         country=data.country,
         seed_key=seed_key,
+        seed_values=seed_values,
         figures=figures or {},
         sectors=[],
         products=[],
@@ -69,8 +71,15 @@ async def register_organization(
 
 
 async def update_organization(
-    organization_id: uuid.UUID, patch: OrganizationPatch, *, session: AsyncSession, actor: Principal | None
+    organization_id: uuid.UUID,
+    patch: OrganizationPatch,
+    *,
+    session: AsyncSession,
+    actor: Principal | None,
+    figures: dict[str, Any] | None = None,
+    seed_values: dict[str, Any] | None = None,
 ) -> Organization:
+    """``figures`` and ``seed_values`` come from the seed loader (as the system) only."""
     org = await get_organization(organization_id, session=session)
     await require_manager(session, org, actor)
     if patch.name is not None:
@@ -82,6 +91,10 @@ async def update_organization(
     await rules.apply_fields(org, patch, session=session)
     await rules.refuse_duplicate(session, org)
     rules.derive(org, country)
+    if figures is not None:
+        org.figures = figures
+    if seed_values is not None:
+        org.seed_values = seed_values
     org.updated_at = datetime.now(UTC)
     await session.flush()
     await search_index.reindex(session, org)

@@ -1,6 +1,6 @@
 """`python -m services.directory.seed`: migrate directory's database and load the 2015 seed into it.
 
-Events are written to the outbox and reach the other services when directory next runs.
+Rows already loaded are updated when the seed file changed since. Events are written to the outbox and reach the other services when directory next runs.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ async def main() -> int:
     finally:
         await engine.dispose()
     print(
-        f"seed loaded in {time.perf_counter() - started:.1f}s: added {report.added}, already there {report.skipped}"
+        f"seed loaded in {time.perf_counter() - started:.1f}s: added {report.added}, "
+        f"updated {report.updated}, unchanged {report.skipped}"
     )
     return 1 if report.refused else 0
 

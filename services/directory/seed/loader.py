@@ -1,7 +1,10 @@
 """Load the curated 2015 seed through directory's own use cases, so its events reach every service.
 
-Idempotent: every row carries its seed id as ``seed_key``; a row already loaded is left alone (its
-managers may have edited it since), so a second load writes nothing and records no event.
+Idempotent: every row carries its seed id as ``seed_key``. A row not loaded yet is added; a row
+loaded before is brought in step with the file when the curators edited it since — organizations
+through ``update_organization`` (only the fields the seed changed, see organization_rows.py),
+financing programmes, documents and participants (written by the seed only) in place. Loading an
+unchanged seed again writes nothing and records no event.
 """
 
 from __future__ import annotations
@@ -13,17 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.directory import knowledge, service
-from services.directory.models import Document, FinancingProgramme, Organization, Participant, outbox
+from services.directory import knowledge
+from services.directory.models import Document, FinancingProgramme, Participant
 from services.directory.reference import load_countries
-from services.directory.schemas import OrganizationIn
+from services.directory.seed import organization_rows
 from shared.db import unit_of_work
 from shared.errors import DomainError
-from shared.events.directory import ConsortiumCreated
-from shared.outbox import record
 
 log = logging.getLogger(__name__)
 SEED_DIR = Path(__file__).parent
@@ -33,90 +33,67 @@ Progress = Callable[[str], None]
 @dataclass
 class SeedReport:
     added: dict[str, int] = field(default_factory=dict)
-    skipped: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)  # already there and unchanged
     refused: list[str] = field(default_factory=list)
 
 
-def read(name: str) -> Any:
-    return json.loads((SEED_DIR / name).read_text(encoding="utf-8"))
+def read(name: str, seed_dir: Path = SEED_DIR) -> Any:
+    return json.loads((seed_dir / name).read_text(encoding="utf-8"))
 
 
-def _organization_in(row: dict[str, Any]) -> OrganizationIn:
-    return OrganizationIn.model_validate(
-        {
-            "kind": row["kind"],
-            "name": row["name"],
-            "country": row["country"],
-            "acronym": row["acronym"],
-            "description": row["description_es"] or "",
-            "description_en": row["description_en"] or "",
-            "sectors": row["sectors"],
-            "products": [
-                {
-                    "hs_code": p["hs_code"],
-                    "description_es": p["description_es"],
-                    "description_en": p["description_en"],
-                }
-                for p in row["products"]
-            ],
-            "target_markets": row["target_markets"],
-            "member_count": row["member_count"],
-            "founded_year": row["founded_year"],
-            "website": row["website"],
-        }
-    )
-
-
-async def _keys(session: AsyncSession, model: type) -> dict[str, Any]:
-    rows = await session.execute(select(model.seed_key, model.id).where(model.seed_key.is_not(None)))
-    return dict(rows.all())
-
-
-async def load_seed(factory: async_sessionmaker[AsyncSession], progress: Progress = log.info) -> SeedReport:
+async def load_seed(
+    factory: async_sessionmaker[AsyncSession], progress: Progress = log.info, *, seed_dir: Path = SEED_DIR
+) -> SeedReport:
     report = SeedReport()
     async with unit_of_work(factory) as session:
         await load_countries(session=session)
-    progress(f"countries: {len(read('countries.json'))} named by the report, all ISO 3166 countries present")
+    progress(
+        f"countries: {len(read('countries.json', seed_dir))} named by the report, all ISO 3166 countries present"
+    )
 
-    rows = read("organizations.json")
+    rows = read("organizations.json", seed_dir)
+    known: dict[str, Any] = {}  # seed id -> organization id, for the rows that refer to organizations
     async with unit_of_work(factory) as session:
-        known = await _keys(session, Organization)
-        added = 0
+        stored = await organization_rows.seeded(session)
+        added = updated = 0
         for i, row in enumerate(rows, start=1):
-            if row["id"] not in known:
-                try:
-                    # Every check runs before anything is added: a refused row leaves the transaction clean.
-                    org = await service.register_organization(
-                        _organization_in(row),
-                        session=session,
-                        actor=None,
-                        seed_key=row["id"],
-                        figures=row["figures"],
-                    )
-                    if org.kind == "consortium":
-                        await _announce_consortium(session, org)
-                    known[row["id"]] = org.id
+            try:
+                if (org := stored.get(row["id"])) is None:
+                    org = await organization_rows.register(session, row)
                     added += 1
-                except DomainError as exc:
-                    report.refused.append(f"{row['id']}: {exc.code} {exc.message}")
+                elif await organization_rows.reapply(session, org, row):
+                    updated += 1
+                known[row["id"]] = org.id
+            except DomainError as exc:
+                report.refused.append(f"{row['id']}: {exc.code} {exc.message}")
+                if org is not None:
+                    known[row["id"]] = org.id
             if i % 20 == 0 or i == len(rows):
-                progress(f"organizations: {i}/{len(rows)} read, {added} added")
-    report.added["organizations"], report.skipped["organizations"] = added, len(rows) - added
+                progress(f"organizations: {i}/{len(rows)} read, {added} added, {updated} updated")
+    _count(report, "organizations", len(rows), added, updated)
 
     await _load(
         factory,
         report,
         progress,
-        "financing_programmes.json",
+        read("financing_programmes.json", seed_dir),
         FinancingProgramme,
         known,
         _programme,
         knowledge.add_financing_programme,
     )
     await _load(
-        factory, report, progress, "documents.json", Document, known, _document, knowledge.add_document
+        factory,
+        report,
+        progress,
+        read("documents.json", seed_dir),
+        Document,
+        known,
+        _document,
+        knowledge.add_document,
     )
-    people = read("people.json")
+    people = read("people.json", seed_dir)
     members_only = people.get("visibility") == "members_only"
     await _load(
         factory,
@@ -133,27 +110,25 @@ async def load_seed(factory: async_sessionmaker[AsyncSession], progress: Progres
     return report
 
 
-async def _load(factory, report, progress, source, model, orgs, shape, add) -> None:  # type: ignore[no-untyped-def]
-    rows = read(source) if isinstance(source, str) else source
+def _count(report: SeedReport, label: str, read_rows: int, added: int, updated: int) -> None:
+    report.added[label], report.updated[label] = added, updated
+    report.skipped[label] = read_rows - added - updated
+
+
+async def _load(factory, report, progress, rows, model, orgs, shape, add) -> None:  # type: ignore[no-untyped-def]
     label = model.__tablename__
     async with unit_of_work(factory) as session:
-        known = await knowledge.seeded(model, session=session)
-        added = 0
+        stored = await knowledge.seeded(model, session=session)
+        added = updated = 0
         for i, row in enumerate(rows):
-            if row["id"] not in known:
-                await add(shape(row, orgs, i), session=session)
+            values = shape(row, orgs, i)
+            if (existing := stored.get(row["id"])) is None:
+                await add(values, session=session)
                 added += 1
-    report.added[label], report.skipped[label] = added, len(rows) - added
-    progress(f"{label}: {len(rows)} read, {added} added")
-
-
-async def _announce_consortium(session: AsyncSession, org: Organization) -> None:
-    """A seeded consortium is announced as one created by hand is (consortia.service), with no manager:
-    nobody has claimed it yet."""
-    created = ConsortiumCreated(
-        consortium_id=org.id, name=org.name, country=org.country or "", manager_user_id=None
-    )
-    await record(session, outbox, created, subject=str(org.id))
+            elif await knowledge.update_seeded(existing, values, session=session):
+                updated += 1
+    _count(report, label, len(rows), added, updated)
+    progress(f"{label}: {len(rows)} read, {added} added, {updated} updated")
 
 
 def _programme(row: dict[str, Any], orgs: dict[str, Any], _: int) -> dict[str, Any]:
