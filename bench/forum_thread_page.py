@@ -36,7 +36,7 @@ async def _populate(forum: Forum) -> tuple[str, str]:
     _, reader = forum.token("Lectora Atenta", "member")
     auth = {"authorization": f"Bearer {author}"}
     async with httpx.AsyncClient(base_url=forum.url, timeout=30) as client:
-        spaces = (await client.get("/spaces")).json()
+        spaces = (await client.get("/spaces")).json()["items"]
         if not spaces:  # no seed: make one category through the seed command's own use case
             raise RuntimeError("the forum has no spaces; run with the seed")
         space = spaces[0]["id"]

@@ -46,6 +46,10 @@ class ForumLoaders:
         return [by_id.get(i) for i in ids]
 
     async def _spaces(self, ids: list[str]) -> list[dict[str, Any] | None]:
-        # The caller's readable spaces are few: one call answers every space on the page.
-        by_id = {row["id"]: row for row in await self._context.clients.forum.get("/spaces")}
+        rows = (
+            await self._context.clients.forum.post("/spaces/batch", json={"ids": _uuids(ids)})
+            if _uuids(ids)
+            else []
+        )
+        by_id = {row["id"]: row for row in rows}
         return [by_id.get(i) for i in ids]

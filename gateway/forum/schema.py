@@ -45,14 +45,23 @@ def profile_of(row: dict[str, Any]) -> AdvisorProfile:
 
 @strawberry.type
 class ForumQuery:
-    @strawberry.field(description="Forum spaces the caller may read, with unread counts, categories first.")
-    async def forum_spaces(self, info: strawberry.Info, kind: SpaceKind | None = None) -> list[Space]:
-        rows = await info.context.clients.forum.get(
-            "/spaces", params=_params(kind=kind.value if kind else None)
+    @strawberry.field(
+        description="Forum spaces the caller may read, with unread counts: categories first by "
+        "position, then by name."
+    )
+    async def forum_spaces(
+        self,
+        info: strawberry.Info,
+        kind: SpaceKind | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Space]:
+        page = await info.context.clients.forum.get(
+            "/spaces", params=_params(kind=kind.value if kind else None, limit=first, cursor=after)
         )
-        for row in rows:
+        for row in page["items"]:
             info.context.forum.spaces.prime(row["id"], row)
-        return [Space.from_row(r) for r in rows]
+        return Connection.of([Space.from_row(r) for r in page["items"]], page["cursors"], page["next_cursor"])
 
     @strawberry.field(description="One forum space; null when unknown or not readable by the caller.")
     async def forum_space(self, info: strawberry.Info, id: strawberry.ID) -> Space | None:

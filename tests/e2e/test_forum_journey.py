@@ -16,7 +16,10 @@ from tests.infra import eventually
 
 SIGN_UP = """mutation($e: String!, $n: String!) { signUp(input: {email: $e, password: "a long enough secret",
   displayName: $n}) { ... on AuthPayload { accessToken viewer { id } } ... on Error { code message } } }"""
-SPACES = "query($k: SpaceKind) { forumSpaces(kind: $k) { id slug nameEs isPrivate consortiumId } }"
+SPACES = (
+    "query($k: SpaceKind) { forumSpaces(kind: $k, first: 200) "
+    "{ edges { node { id slug nameEs isPrivate consortiumId } } pageInfo { hasNextPage } } }"
+)
 THREADS = """query($id: ID!) { forumSpace(id: $id) { threads(first: 50) { edges { node { id title pinned
   attributedTo } } } } }"""
 CREATE_THREAD = """mutation($input: CreateThreadInput!) { createThread(input: $input) { __typename
@@ -26,6 +29,11 @@ CREATE_POST = """mutation($input: CreatePostInput!) { createPost(input: $input) 
   ... on PostSuccess { post { id number bodyHtml } } ... on Error { code } } }"""
 THREAD = """query($id: ID!) { thread(id: $id) { __typename ... on Thread { title solved advisory { status }
   posts { edges { node { number author { displayName } bodyHtml isAccepted } } } } ... on Error { code } } }"""
+
+
+def _nodes(connection: dict) -> list[dict]:
+    assert connection["pageInfo"]["hasNextPage"] is False  # every space fits one page of 200
+    return [edge["node"] for edge in connection["edges"]]
 
 
 async def _gql(client: httpx.AsyncClient, url: str, query: str, token: str | None = None, **variables):  # type: ignore[no-untyped-def]
@@ -55,7 +63,7 @@ async def test_a_consortium_manager_discusses_privately_and_gets_advice(system, 
         )
 
         # The seeded debates and the meeting's pinned conclusions, readable by anyone.
-        categories = {s["slug"]: s for s in (await gql(SPACES, k="CATEGORY"))["forumSpaces"]}
+        categories = {s["slug"]: s for s in _nodes((await gql(SPACES, k="CATEGORY"))["forumSpaces"])}
         debates = (await gql(THREADS, id=categories["trust-governance"]["id"]))["forumSpace"]["threads"][
             "edges"
         ]
@@ -77,7 +85,7 @@ async def test_a_consortium_manager_discusses_privately_and_gets_advice(system, 
         consortium_id = created["createConsortium"]["consortium"]["id"]
 
         async def private_space():  # type: ignore[no-untyped-def]
-            spaces = (await gql(SPACES, manager, k="CONSORTIUM"))["forumSpaces"]
+            spaces = _nodes((await gql(SPACES, manager, k="CONSORTIUM"))["forumSpaces"])
             return next((s for s in spaces if s["consortiumId"] == consortium_id), None)
 
         space = await eventually(private_space, timeout=15)

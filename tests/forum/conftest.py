@@ -98,8 +98,19 @@ class ForumHarness:
             ).all()
         return [json.loads(r.payload)["data"] for r in rows if f".{type_suffix}." in r.type]
 
+    async def spaces(self, who: Person | None = None, **params) -> list[dict]:  # type: ignore[no-untyped-def]
+        """Every space `who` may read, page after page."""
+        out, cursor = [], None
+        while True:
+            page = await self.ok(
+                "GET", "/spaces", who, params=params | ({"cursor": cursor} if cursor else {})
+            )
+            out += page["items"]
+            if not (cursor := page["next_cursor"]):
+                return out
+
     async def space(self, slug: str, who: Person | None = None) -> dict:
-        return next(s for s in await self.ok("GET", "/spaces", who) if s["slug"] == slug)
+        return next(s for s in await self.spaces(who) if s["slug"] == slug)
 
     async def call(self, method: str, path: str, who: Person | None = None, **kwargs):  # type: ignore[no-untyped-def]
         headers = who.headers if who else {}

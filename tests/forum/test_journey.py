@@ -30,9 +30,7 @@ async def test_a_consortium_manager_finds_debates_posts_privately_and_gets_advic
 
     hits = await forum.ok("GET", "/search", manager, params={"q": "gerente consorcio perfil"})
     assert any(h["thread"]["attributed_to"] for h in hits["items"])  # the meeting's own debate
-    space = next(
-        s for s in await forum.ok("GET", "/spaces", manager) if s["consortium_id"] == str(consortium)
-    )
+    space = next(s for s in await forum.spaces(manager) if s["consortium_id"] == str(consortium))
     private = await forum.ok(
         "POST",
         f"/spaces/{space['id']}/threads",

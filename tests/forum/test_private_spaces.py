@@ -16,9 +16,7 @@ from shared.events.matching import IntroductionAccepted
 
 async def _consortium_space(forum, consortium_id: uuid.UUID, who) -> dict:  # type: ignore[no-untyped-def]
     return next(
-        s
-        for s in await forum.ok("GET", "/spaces", who, params={"kind": "consortium"})
-        if s["consortium_id"] == str(consortium_id)
+        s for s in await forum.spaces(who, kind="consortium") if s["consortium_id"] == str(consortium_id)
     )
 
 
@@ -66,7 +64,7 @@ async def test_consortium_space_follows_membership_events(forum):
         assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
     anonymous = await forum.call("GET", f"/threads/{thread['id']}")
     assert anonymous.status_code == 401
-    assert all(s["id"] != space["id"] for s in await forum.ok("GET", "/spaces", outsider))
+    assert all(s["id"] != space["id"] for s in await forum.spaces(outsider))
     assert (await forum.ok("GET", "/search", outsider, params={"q": "confidencial precios"}))["items"] == []
     assert len((await forum.ok("GET", "/search", member, params={"q": "confidencial precios"}))["items"]) == 1
     batch = await forum.ok("POST", "/threads/batch", outsider, json={"ids": [thread["id"]]})
@@ -93,9 +91,7 @@ async def test_accepted_introduction_opens_a_space_for_the_pair(forum):
         )
     )
     space = next(
-        s
-        for s in await forum.ok("GET", "/spaces", a, params={"kind": "introduction"})
-        if s["introduction_id"] == str(introduction)
+        s for s in await forum.spaces(a, kind="introduction") if s["introduction_id"] == str(introduction)
     )
     thread = (
         await forum.ok(

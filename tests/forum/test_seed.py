@@ -12,7 +12,7 @@ DEBATES = json.loads((Path(__file__).parents[2] / "services/forum/seed/debates.j
 
 
 async def test_the_seed_is_the_meetings_debates_and_loads_once(forum):
-    spaces = {s["slug"]: s for s in await forum.ok("GET", "/spaces", params={"kind": "category"})}
+    spaces = {s["slug"]: s for s in await forum.spaces(kind="category")}
     for slug in (
         "financing-factoring",
         "trust-governance",

@@ -36,10 +36,24 @@ router = APIRouter(tags=["conversation"])
 
 
 @router.get(
-    "/spaces", response_model=list[SpaceOut], summary="Spaces the caller may read, with unread counts"
+    "/spaces", response_model=Page[SpaceOut], summary="Spaces the caller may read, with unread counts"
 )
-async def list_spaces(session: Session, user: MaybeUser, kind: str | None = None) -> list[SpaceOut]:
-    return [SpaceOut.of(s, n, u) for s, n, u in await spaces.list_spaces(user, kind=kind, session=session)]
+async def list_spaces(
+    session: Session,
+    user: MaybeUser,
+    kind: str | None = None,
+    cursor: str | None = None,
+    limit: int = Query(default=50, ge=1, le=MAX_PAGE),
+) -> Page[SpaceOut]:
+    rows, cursors, next_cursor = await spaces.list_spaces(
+        user, kind=kind, session=session, cursor=cursor, limit=limit
+    )
+    return Page(items=[SpaceOut.of(s, n, u) for s, n, u in rows], cursors=cursors, next_cursor=next_cursor)
+
+
+@router.post("/spaces/batch", response_model=list[SpaceOut], summary="Spaces by id; unreadable ones left out")
+async def spaces_batch(body: IdsIn, session: Session, user: MaybeUser) -> list[SpaceOut]:
+    return [SpaceOut.of(s, n, u) for s, n, u in await spaces.get_spaces(user, body.ids, session=session)]
 
 
 @router.get("/spaces/{space_id}", response_model=SpaceOut)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.forum.models import ReadMark, Space, SpaceMember, SpaceOrganization, Thread
 from services.forum.service.access import readable_spaces
 from shared.auth import Principal
+from shared.errors import DomainError
+from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 
 
 async def ensure_category(
@@ -124,13 +126,53 @@ async def introduction_space(
 
 
 async def list_spaces(
-    principal: Principal | None, *, kind: str | None = None, session: AsyncSession
-) -> list[tuple[Space, int, int]]:
-    """Spaces the caller may read with (thread count, unread thread count), categories first by position."""
+    principal: Principal | None,
+    *,
+    kind: str | None = None,
+    session: AsyncSession,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[list[tuple[Space, int, int]], list[str], str | None]:
+    """Spaces the caller may read with (thread count, unread thread count), categories first by
+    position, then by name; the cursor is (position, Spanish name, id)."""
+    limit = max(1, min(limit, MAX_PAGE))
     query = select(Space).where(readable_spaces(principal))
     if kind:
         query = query.where(Space.kind == kind)
-    spaces = list((await session.execute(query.order_by(Space.position, Space.name_es, Space.id))).scalars())
+    if (after := decode_cursor(cursor)) is not None:
+        try:
+            position, name, last_id = int(after[0]), str(after[1]), uuid.UUID(str(after[2]))
+        except (ValueError, IndexError, TypeError):
+            raise DomainError("validation_error", "the cursor is not one this API issued") from None
+        query = query.where(
+            or_(
+                Space.position > position,
+                and_(Space.position == position, Space.name_es > name),
+                and_(Space.position == position, Space.name_es == name, Space.id > last_id),
+            )
+        )
+    query = query.order_by(Space.position, Space.name_es, Space.id).limit(limit + 1)
+    spaces = list((await session.execute(query)).scalars())
+    more = len(spaces) > limit
+    spaces = spaces[:limit]
+    cursors = [encode_cursor(s.position, s.name_es, str(s.id)) for s in spaces]
+    return await with_counts(spaces, principal, session=session), cursors, (cursors[-1] if more else None)
+
+
+async def get_spaces(
+    principal: Principal | None, ids: list[uuid.UUID], *, session: AsyncSession
+) -> list[tuple[Space, int, int]]:
+    """Batch read with counts; spaces the caller may not read are left out, like unknown ones."""
+    if not ids:
+        return []
+    query = select(Space).where(Space.id.in_(ids), readable_spaces(principal))
+    return await with_counts(list((await session.execute(query)).scalars()), principal, session=session)
+
+
+async def with_counts(
+    spaces: list[Space], principal: Principal | None, *, session: AsyncSession
+) -> list[tuple[Space, int, int]]:
+    """Each space with its thread count and, for a signed-in caller, its unread thread count."""
     ids = [s.id for s in spaces]
     if not ids:
         return []
