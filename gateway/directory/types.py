@@ -163,49 +163,60 @@ class Organization:
 
     @staticmethod
     def from_row(row: dict[str, Any]) -> Organization:
-        def enum(cls, key):  # type: ignore[no-untyped-def]
-            return cls(row[key]) if row.get(key) else None
-
-        return Organization(
-            id=strawberry.ID(row["id"]),
-            kind=OrganizationKind(row["kind"]),
-            name=row["name"],
-            acronym=row.get("acronym"),
-            country_code=row.get("country"),
-            region=row.get("region"),
-            province=row.get("province"),
-            description=row.get("description", ""),
-            description_en=row.get("description_en", ""),
-            sectors=row.get("sectors", []),
-            products=[
-                Product(
-                    hs_code=p.get("hs_code"),
-                    description_es=p.get("description_es") or "",
-                    description_en=p.get("description_en") or "",
-                )
-                for p in row.get("products", [])
-            ],
-            value_chain_role=enum(ValueChainRole, "value_chain_role"),
-            employees=row.get("employees"),
-            size_class=enum(SizeClass, "size_class"),
-            export_status=enum(ExportStatus, "export_status"),
-            target_markets=row.get("target_markets", []),
-            certifications=row.get("certifications", []),
-            languages=row.get("languages", []),
-            offers=row.get("offers", ""),
-            seeks=row.get("seeks", ""),
-            website=row.get("website"),
-            member_count=row.get("member_count"),
-            founded_year=row.get("founded_year"),
-            figures=row.get("figures") or {},
-            export_checkup_score=row.get("export_checkup_score"),
-            completeness=row.get("completeness", 0),
-            verification=row.get("verification_status", "pending"),
-            # Absent from a projected row only when the query does not read them (projection.py).
-            created_at=_when(row.get("created_at")),
-            updated_at=_when(row.get("updated_at") or row.get("created_at")),
-        )
+        # Field by field from the table below, without the dataclass __init__'s thirty keyword
+        # arguments (a third of the cost of the 20 organizations a page makes).
+        organization = object.__new__(Organization)
+        organization.__dict__.update({name: convert(row) for name, convert in _CONVERSIONS})
+        return organization
 
 
 def _when(value: str | None) -> datetime:
+    # Absent from a projected row only when the query does not read it (projection.py).
     return datetime.fromisoformat(value) if value else None  # type: ignore[return-value]
+
+
+def _enum(cls: type[Enum], value: str | None) -> Any:
+    return cls(value) if value else None
+
+
+def _product(p: dict[str, Any]) -> Product:
+    return Product(
+        hs_code=p.get("hs_code"),
+        description_es=p.get("description_es") or "",
+        description_en=p.get("description_en") or "",
+    )
+
+
+# Each field of Organization from directory's row (a test checks that none is missing).
+FROM_ROW: dict[str, Any] = {
+    "id": lambda r: strawberry.ID(r["id"]),
+    "kind": lambda r: OrganizationKind(r["kind"]),
+    "name": lambda r: r["name"],
+    "acronym": lambda r: r.get("acronym"),
+    "country_code": lambda r: r.get("country"),
+    "region": lambda r: r.get("region"),
+    "province": lambda r: r.get("province"),
+    "description": lambda r: r.get("description", ""),
+    "description_en": lambda r: r.get("description_en", ""),
+    "sectors": lambda r: r.get("sectors", []),
+    "products": lambda r: [_product(p) for p in r.get("products", [])],
+    "value_chain_role": lambda r: _enum(ValueChainRole, r.get("value_chain_role")),
+    "employees": lambda r: r.get("employees"),
+    "size_class": lambda r: _enum(SizeClass, r.get("size_class")),
+    "export_status": lambda r: _enum(ExportStatus, r.get("export_status")),
+    "target_markets": lambda r: r.get("target_markets", []),
+    "certifications": lambda r: r.get("certifications", []),
+    "languages": lambda r: r.get("languages", []),
+    "offers": lambda r: r.get("offers", ""),
+    "seeks": lambda r: r.get("seeks", ""),
+    "website": lambda r: r.get("website"),
+    "member_count": lambda r: r.get("member_count"),
+    "founded_year": lambda r: r.get("founded_year"),
+    "figures": lambda r: r.get("figures") or {},
+    "export_checkup_score": lambda r: r.get("export_checkup_score"),
+    "completeness": lambda r: r.get("completeness", 0),
+    "verification": lambda r: r.get("verification_status", "pending"),
+    "created_at": lambda r: _when(r.get("created_at")),
+    "updated_at": lambda r: _when(r.get("updated_at") or r.get("created_at")),
+}
+_CONVERSIONS = tuple(FROM_ROW.items())
