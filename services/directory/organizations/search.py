@@ -77,9 +77,13 @@ async def search(
     total: int | None = None
     if with_facets and facet_session is not None:
         # Both are reads: on two connections they run side by side instead of one after the other.
-        result, (facets, total) = await asyncio.gather(
-            session.execute(page_query), dialect.facets(facet_session, m)
+        # Both finish before either error is raised, so no session is closed under a running query.
+        done = await asyncio.gather(
+            session.execute(page_query), dialect.facets(facet_session, m), return_exceptions=True
         )
+        if failed := next((d for d in done if isinstance(d, BaseException)), None):
+            raise failed
+        result, (facets, total) = done
     else:
         result = await session.execute(page_query)
         if with_facets:

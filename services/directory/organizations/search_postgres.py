@@ -79,9 +79,11 @@ def matches(filters: SearchFilters, terms: list[str]) -> Matches:
         func.websearch_to_tsquery(literal_column("'english'::regconfig"), phrase)
     )
     tsq = words if facet_tsq is None else words.op("&&")(facet_tsq)
+    # Words that are all stop words make an empty tsquery, which matches nothing on its own; ANDed
+    # with filters it would match every filtered row. Folded to a constant at plan time.
+    conds = [c.search_vector.op("@@")(tsq), func.numnode(words) > 0]
     # Ranked by the words only: facet lexemes say nothing about relevance.
-    score = func.ts_rank(c.search_vector, words)
-    return Matches(rows, c.id, c.name_key, score, [c.search_vector.op("@@")(tsq)], ranked=True)
+    return Matches(rows, c.id, c.name_key, func.ts_rank(c.search_vector, words), conds, ranked=True)
 
 
 async def facets(session: AsyncSession, m: Matches) -> tuple[dict[str, dict[str, int]], int]:
