@@ -8,8 +8,9 @@ resolvers pass directory `fields=` with what the selection under `edges { node {
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from strawberry.types.nodes import SelectedField, Selection
+from graphql import FieldNode, FragmentDefinitionNode, SelectionSetNode
 
 ALWAYS = frozenset({"id", "kind", "name"})
 # Each GraphQL field of Organization -> the fields of directory's organization it is made from.
@@ -48,19 +49,23 @@ SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
-def node_fields(selected: Iterable[Selection]) -> str | None:
-    """directory's `fields` for the organizations under `edges { node }` of a connection field,
-    given `info.selected_fields` of its resolver (the connection field itself).
+def node_fields(info: Any) -> str | None:
+    """directory's `fields` for the organizations under `edges { node }` of the connection field
+    being resolved (`info` is its resolver's strawberry.Info).
 
     None when whole organizations are needed: a field not in SOURCES, or no node fields at all.
     @skip/@include are not evaluated: a field that might be read is asked for.
     """
+    # The document's own nodes: strawberry's `selected_fields` converts the whole sub-tree (and
+    # its arguments) on every call, which cost more than the rest of this resolver.
+    raw = info._raw_info
+    fragments = raw.fragments
     wanted: set[str] = set()
-    for connection in _fields(selected, None):
-        for edges in _fields(connection.selections, "edges"):
-            for node in _fields(edges.selections, "node"):
-                for field in _fields(node.selections, None):
-                    sources = SOURCES.get(field.name)
+    for connection in raw.field_nodes:
+        for edges in _fields(connection.selection_set, fragments, "edges"):
+            for node in _fields(edges.selection_set, fragments, "node"):
+                for field in _fields(node.selection_set, fragments, None):
+                    sources = SOURCES.get(field.name.value)
                     if sources is None:
                         return None
                     wanted.update(sources)
@@ -68,20 +73,33 @@ def node_fields(selected: Iterable[Selection]) -> str | None:
     return ",".join(sorted(wanted | ALWAYS)) if wanted else None
 
 
-def selects_any(selected: Iterable[Selection], names: set[str]) -> bool:
-    """Whether the resolver's field (`info.selected_fields`) reads one of these sub-fields."""
+def selects_any(info: Any, names: set[str]) -> bool:
+    """Whether the field being resolved reads one of these sub-fields."""
+    raw = info._raw_info
     return any(
-        field.name in names
-        for connection in _fields(selected, None)
-        for field in _fields(connection.selections, None)
+        field.name.value in names
+        for connection in raw.field_nodes
+        for field in _fields(connection.selection_set, raw.fragments, None)
     )
 
 
-def _fields(selections: Iterable[Selection], name: str | None) -> Iterable[SelectedField]:
-    """The fields among selections, through fragments; only those called `name` if given."""
-    for selection in selections:
-        if isinstance(selection, SelectedField):
-            if name is None or selection.name == name:
+def _fields(
+    selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode], name: str | None
+) -> Iterable[FieldNode]:
+    """The fields of a selection set, through fragments; only those called `name` if given."""
+    if selection_set is None:
+        return
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            if name is None or selection.name.value == name:
                 yield selection
-        else:  # a fragment spread or an inline fragment: its fields count as the selection's own
-            yield from _fields(selection.selections, name)
+        elif (fragment := _fragment(selection, fragments)) is not None:
+            yield from _fields(fragment, fragments, name)
+
+
+def _fragment(selection: Any, fragments: dict[str, FragmentDefinitionNode]) -> SelectionSetNode | None:
+    # An inline fragment carries its selection set; a spread names a fragment of the document.
+    if (inline := getattr(selection, "selection_set", None)) is not None:
+        return inline
+    definition = fragments.get(selection.name.value)
+    return definition.selection_set if definition is not None else None

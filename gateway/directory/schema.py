@@ -57,7 +57,7 @@ class DirectoryQuery(KnowledgeQuery):
         country: str | None = None,
         kind: OrganizationKind | None = None,
     ) -> Connection[Organization]:
-        fields = node_fields(info.selected_fields)  # only what the page reads (projection.py)
+        fields = node_fields(info)  # only what the page reads (projection.py)
         params = {
             "limit": first,
             "cursor": after,
@@ -93,9 +93,7 @@ class DirectoryQuery(KnowledgeQuery):
             "q": query,
             "limit": first,
             # Counting facets costs directory more than the page: only when the query reads them.
-            "facets": str(
-                with_facets and selects_any(info.selected_fields, {"facets", "totalCount"})
-            ).lower(),
+            "facets": str(with_facets and selects_any(info, {"facets", "totalCount"})).lower(),
             "kind": [k.value for k in kind or []],
             "country": country or [],
             "size": [s.value for s in size or []],
