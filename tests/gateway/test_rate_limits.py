@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+
+import redis.asyncio as aioredis
 
 from tests.gateway.conftest import gateway_client, token_for
 from tests.infra import free_port
@@ -64,3 +67,45 @@ async def test_without_redis_requests_still_pass(make_settings):
     async with gateway_client(settings) as client:
         statuses = [(await client.post("/graphql", json=QUERY)).status_code for _ in range(3)]
     assert statuses == [200, 200, 200]
+
+
+async def _script_calls(redis) -> int:  # type: ignore[no-untyped-def]
+    stats = await redis.info("commandstats")
+    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("evalsha", "eval"))
+
+
+async def test_a_busy_caller_reserves_requests_a_few_at_a_time(make_settings, redis_server):
+    settings = make_settings(rate_limit_ip_per_minute=600_000, rate_limit_burst=10_000)
+    redis = aioredis.from_url(redis_server.url)
+    async with gateway_client(settings) as client:
+        started = time.monotonic()
+        while time.monotonic() - started < 1.05:  # one second to learn the caller's rate
+            assert (await client.post("/graphql", json=QUERY)).status_code == 200
+        before, statuses = await _script_calls(redis), []
+        while time.monotonic() - started < 1.5:
+            statuses.append((await client.post("/graphql", json=QUERY)).status_code)
+        calls = await _script_calls(redis) - before
+    await redis.aclose()
+    assert set(statuses) == {200}
+    assert calls <= len(statuses) / 4 + 1
+
+
+async def test_leases_never_exceed_the_budget_and_a_refused_caller_waits_without_asking_redis(
+    make_settings, redis_server
+):
+    settings = make_settings(rate_limit_ip_per_minute=600, rate_limit_burst=20)  # 10 a second after 20
+    redis = aioredis.from_url(redis_server.url)
+    async with gateway_client(settings) as client:
+        started, statuses = time.monotonic(), []
+        before = await _script_calls(redis)
+        while time.monotonic() - started < 1.5:
+            statuses.append((await client.post("/graphql", json=QUERY)).status_code)
+        elapsed = time.monotonic() - started
+        calls = await _script_calls(redis) - before
+    await redis.aclose()
+    allowed = statuses.count(200)
+    assert statuses[:20] == [200] * 20
+    assert allowed <= 20 + 1 + elapsed * 10
+    # Refusals are answered locally until the wait Redis named is over: a call or two per refill.
+    assert calls <= 20 + 3 * (1 + elapsed * 10)
+    assert statuses.count(429) > calls
