@@ -25,11 +25,18 @@ def aware(dt: datetime | None) -> datetime | None:
 
 
 async def insert_ignore(session: AsyncSession, values: dict[str, Any] | list[dict[str, Any]]) -> int:
-    """Insert the rows whose dedupe key is new (one statement); returns how many were."""
+    """Insert the rows whose dedupe key is new; returns how many were (or, for many rows, how many were
+    offered: the drivers' executemany row counts differ, and the count only decides whether to wake the
+    queue)."""
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    rows = values if isinstance(values, list) else [values]
-    stmt = dialect.insert(Delivery).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return (await session.execute(stmt)).rowcount or 0
+    stmt = dialect.insert(Delivery).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    if isinstance(values, dict) or len(values) == 1:
+        row = values if isinstance(values, dict) else values[0]
+        return (await session.execute(stmt.values(row))).rowcount or 0
+    # executemany: one compiled statement whatever the number of rows (a multi-row VALUES would be
+    # compiled anew for every count, which costs more than the insert itself for thousands of rows).
+    await session.execute(stmt, values)
+    return len(values)
 
 
 def email_row(
