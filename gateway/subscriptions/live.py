@@ -16,12 +16,12 @@ pushes rather than the gateway's memory.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncGenerator
 from typing import Any
 
 import nats
+import orjson
 import strawberry
 from nats.aio.client import Client as NATS
 
@@ -63,8 +63,8 @@ class LiveHub:
             while True:
                 data = await queue.get()
                 try:
-                    yield json.loads(data)
-                except ValueError:
+                    yield orjson.loads(data)
+                except orjson.JSONDecodeError:
                     log.warning("dropped a live message that is not JSON", extra={"subject": subject})
         finally:
             self.open_feeds -= 1

@@ -7,13 +7,13 @@ the dedupe key before it could make a redelivery skip an event whose first attem
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -148,7 +148,7 @@ class Hub:
             try:
                 for user_id, message in effects.pushes:
                     subject = user_notifications(self.settings, user_id)
-                    await nc.publish(subject, json.dumps(message, default=str).encode())
+                    await nc.publish(subject, orjson.dumps(message, default=str))
             except Exception:  # a missed push is fine: the inbox has it
                 log.warning("live push failed", exc_info=True)
         if effects.seen and self.redis is not None:
