@@ -13,7 +13,19 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from sqlalchemy import Text, column, func, literal_column, select, table, tuple_
+from sqlalchemy import (
+    Text,
+    column,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    table,
+    true,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import String, Uuid
@@ -42,6 +54,8 @@ rows = table(
 # Facet values are codes; anything else can match no organization, and must never reach the tsquery.
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,60}")
 _NOTHING = "'none:'"  # a lexeme no row has
+# GROUPING(sector_key, market_key) of each grouping set in facets(): a bit per column the set leaves out.
+SINGLE, SECTORS, MARKETS = 3, 1, 2
 
 
 def facet_query(filters: SearchFilters) -> str | None:
@@ -89,32 +103,49 @@ def matches(filters: SearchFilters, terms: list[str]) -> Matches:
 async def facets(session: AsyncSession, m: Matches) -> tuple[dict[str, dict[str, int]], int]:
     """Counts per facet value over every match, in one statement reading each match once.
 
-    The matches are grouped three ways at once (GROUPING SETS), and the few hundred groups are added
-    up here: summing them in SQL as well cost the database more than it saved Python.
+    The matches are grouped three ways at once (GROUPING SETS): by the four single-valued facets
+    together, by sector string and by market string. The first two kinds of group are few (a few
+    hundred at most: the taxonomy is small) and come back as they are; market lists can be as varied
+    as the organizations themselves, so their strings are split and summed per code in SQL.
     """
     c = rows.c
     single = (c.kind, c.country, c.size_class, c.verification_status)
-    query = (
-        # GROUPING(...) tells the sets apart: it sets a bit per column the set leaves out.
-        select(*single, c.sector_key, c.market_key, func.grouping(c.sector_key, c.market_key), func.count())
+    groups = (
+        select(
+            *single,
+            c.sector_key,
+            c.market_key,
+            func.grouping(c.sector_key, c.market_key).label("part"),
+            func.count().label("n"),
+        )
         .where(*m.conds)
         .group_by(func.grouping_sets(tuple_(*single), tuple_(c.sector_key), tuple_(c.market_key)))
+        .cte("groups")
+    )
+    g = groups.c
+    codes = func.unnest(func.string_to_array(g.market_key, " ")).table_valued("code").render_derived("codes")
+    query = union_all(
+        select(g.part, *(g[col.name] for col in single), g.sector_key, g.n).where(g.part != MARKETS),
+        select(literal(MARKETS), *[null()] * 4, codes.c.code, func.sum(g.n))
+        .select_from(groups)
+        .join(codes, true())
+        .where(g.part == MARKETS)
+        .group_by(codes.c.code),
     )
     counts: dict[str, dict[str, int]] = {f: defaultdict(int) for f in FACETS}
     kinds, countries, sizes, badges = (counts[f] for f in ("kind", "country", "size", "verified"))
-    sector_counts, market_counts = counts["sector"], counts["market"]
-    for kind, country, size, badge, sector_key, market_key, part, n in (await session.execute(query)).all():
-        if part == 3:  # (kind, country, size, badge)
+    sector_counts = counts["sector"]
+    for part, kind, country, size, badge, codes_or_code, n in (await session.execute(query)).all():
+        if part == SINGLE:
             kinds[kind] += n
             badges[badge] += n
             if country is not None:
                 countries[country] += n
             if size is not None:
                 sizes[size] += n
-        elif part == 1:  # sector_key
-            for code in sector_key.split():
+        elif part == SECTORS:
+            for code in codes_or_code.split():
                 sector_counts[code] += n
-        else:  # market_key
-            for code in market_key.split():
-                market_counts[code] += n
+        else:
+            counts["market"][codes_or_code] = int(n)
     return ordered(counts), sum(kinds.values())
