@@ -91,12 +91,11 @@ async def search(
         private_ids = await _private_spaces(principal, session=session)
         window = await search_postgres.ranked(words, private_ids, filters, session=session)
         # The window is at most RANK_WINDOW rows: ordering and the cursor are cheaper here than in SQL.
-        rows = sorted(
-            ((float(score), uuid.UUID(str(pid))) for pid, score in window), key=lambda r: (-r[0], r[1])
-        )
+        ordered = sorted(((float(score), pid.int, pid) for pid, score in window), key=lambda r: (-r[0], r[1]))
         if after is not None:
-            rows = [r for r in rows if r[0] < after[0] or (r[0] == after[0] and r[1] > after[1])]
-        rows = rows[: limit + 1]
+            last_score, last_id = after[0], after[1].int
+            ordered = [r for r in ordered if r[0] < last_score or (r[0] == last_score and r[1] > last_id)]
+        rows = [(score, uuid.UUID(int=number)) for score, number, _ in ordered[: limit + 1]]
     else:
         rows = [
             (float(r.score), r.post_id)
