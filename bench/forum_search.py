@@ -46,7 +46,8 @@ POSTS_PER_THREAD = 50
 WORDS_PER_POST = 24
 REPO = Path(__file__).resolve().parents[1]
 SEARCH_INDEXES = (  # as migration 0003 creates them
-    "CREATE INDEX ix_post_search_prefixes ON post_search USING gin (forum_prefixes(vector))",
+    "CREATE INDEX ix_post_search_prefixes ON post_search USING gin (forum_prefixes(vector)) "
+    "WITH (fastupdate = off)",
     "CREATE INDEX ix_post_search_created ON post_search (created_at)",
     "CREATE INDEX ix_post_search_space_created ON post_search (space_id, created_at)",
     "CREATE INDEX ix_post_search_thread ON post_search (thread_id)",
