@@ -170,3 +170,33 @@ async def test_filter_values_that_are_not_codes_match_nothing(directory, signing
         page = await _search(directory, q="cacao", **params)
         assert page["items"] == [] and page["total"] == 0, params
     assert _names(await _search(directory, q="cacao", market=["US", "nowhere!"])) == {"Cacao Uno"}
+
+
+async def test_an_organization_counts_once_in_each_of_its_sectors_and_markets(directory, signing_keys):
+    headers = await member(directory, signing_keys)
+    both = {"sectors": ["cacao", "coffee"], "target_markets": ["US", "DE", "europe"]}
+    await register(directory, headers, name="Tostadores Unidos", country="CO", employees=30, **both)
+    await register(
+        directory, headers, name="Tostadores Solos", country="CO", sectors=["coffee"], target_markets=[]
+    )
+    admin = bearer(signing_keys.issuer, await promote(directory, await sign_up(directory), "admin"))
+    await register(
+        directory,
+        admin,
+        kind="regional_body",
+        name="Red Regional de Tostadores",
+        country=None,
+        employees=None,
+    )
+    page = await _search(directory, q="tostadores")
+    assert page["total"] == 3
+    # sme() defaults: the regional body is in cacao and targets US and europe.
+    assert page["facets"]["sector"] == {"cacao": 2, "coffee": 2}
+    assert page["facets"]["market"] == {"US": 2, "europe": 2, "DE": 1}
+    assert page["facets"]["country"] == {"CO": 2}  # a regional body has no country
+    assert page["facets"]["kind"] == {"sme": 2, "regional_body": 1}
+    assert page["facets"]["size"] == {"small": 2}
+    assert _names(await _search(directory, q="tostadores", market="europe", sector="cacao")) == {
+        "Tostadores Unidos",
+        "Red Regional de Tostadores",
+    }

@@ -4,8 +4,8 @@ Matches never touch the wide organizations row: only the page's twenty are read 
 facet lexemes in the same tsquery as the words, so the one GIN index yields exactly the matches.
 Facets are counted in one pass over the matches with GROUPING SETS: the four single-valued facets
 grouped together, and the sector and market lists grouped by their canonical strings
-(``"cacao coffee"``), which Python splits and adds up. Hashing one short string per row is far
-cheaper than unnesting a list per row (what JSON lists forced before) or hashing an array.
+(``"cacao coffee"``). Hashing one short string per row is far cheaper than unnesting a list per row
+(what JSON lists forced before) or hashing an array; only the few hundred groups are split and summed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    null,
     select,
     table,
     true,
@@ -104,9 +103,10 @@ async def facets(session: AsyncSession, m: Matches) -> tuple[dict[str, dict[str,
     """Counts per facet value over every match, in one statement reading each match once.
 
     The matches are grouped three ways at once (GROUPING SETS): by the four single-valued facets
-    together, by sector string and by market string. The first two kinds of group are few (a few
-    hundred at most: the taxonomy is small) and come back as they are; market lists can be as varied
-    as the organizations themselves, so their strings are split and summed per code in SQL.
+    together, by sector string and by market string. Those groups (a few hundred) are then summed
+    per value in SQL, so about one row per facet value comes back; sector strings come back as they
+    are (the taxonomy keeps them few) and are split here, market strings (as varied as the
+    organizations themselves) are split in SQL.
     """
     c = rows.c
     single = (c.kind, c.country, c.size_class, c.verification_status)
@@ -123,29 +123,25 @@ async def facets(session: AsyncSession, m: Matches) -> tuple[dict[str, dict[str,
         .cte("groups")
     )
     g = groups.c
+    single_groups = g.part == SINGLE
+    parts = [
+        select(literal(facet), g[col.name], func.sum(g.n)).where(single_groups).group_by(g[col.name])
+        for facet, col in zip(("kind", "country", "size", "verified"), single, strict=True)
+    ]
+    parts.append(select(literal("sectors"), g.sector_key, g.n).where(g.part == SECTORS))
     codes = func.unnest(func.string_to_array(g.market_key, " ")).table_valued("code").render_derived("codes")
-    query = union_all(
-        select(g.part, *(g[col.name] for col in single), g.sector_key, g.n).where(g.part != MARKETS),
-        select(literal(MARKETS), *[null()] * 4, codes.c.code, func.sum(g.n))
+    parts.append(
+        select(literal("market"), codes.c.code, func.sum(g.n))
         .select_from(groups)
         .join(codes, true())
         .where(g.part == MARKETS)
-        .group_by(codes.c.code),
+        .group_by(codes.c.code)
     )
     counts: dict[str, dict[str, int]] = {f: defaultdict(int) for f in FACETS}
-    kinds, countries, sizes, badges = (counts[f] for f in ("kind", "country", "size", "verified"))
-    sector_counts = counts["sector"]
-    for part, kind, country, size, badge, codes_or_code, n in (await session.execute(query)).all():
-        if part == SINGLE:
-            kinds[kind] += n
-            badges[badge] += n
-            if country is not None:
-                countries[country] += n
-            if size is not None:
-                sizes[size] += n
-        elif part == SECTORS:
-            for code in codes_or_code.split():
-                sector_counts[code] += n
-        else:
-            counts["market"][codes_or_code] = int(n)
-    return ordered(counts), sum(kinds.values())
+    for facet, value, n in (await session.execute(union_all(*parts))).all():
+        if facet == "sectors":
+            for code in value.split():
+                counts["sector"][code] += n
+        elif value is not None:
+            counts[facet][value] = int(n)
+    return ordered(counts), sum(counts["kind"].values())
