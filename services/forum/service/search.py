@@ -1,8 +1,8 @@
 """Full-text search over threads and posts, accent- and case-insensitive, Spanish and English.
 
 Both engines index ``posts.search_text``, which the service already folds (no accents, no case):
-PostgreSQL through a generated 'simple' tsvector with a GIN index, SQLite through an FTS5 table kept
-by triggers. Snowball's Spanish stemmer needs the accents people leave out ("financiacion" stays
+PostgreSQL through the narrow ``post_search`` table and its prefix index (search_postgres.py ranks
+the newest matches), SQLite through an FTS5 table kept by triggers (every match ranked). Snowball's Spanish stemmer needs the accents people leave out ("financiacion" stays
 whole), so each query word is cut to a stem-like prefix instead: "financiación", "financiacion",
 "financiamiento" and "financing" all meet at "financ…". Every word is required; results come by
 relevance with a keyset cursor (score, id).

@@ -7,13 +7,14 @@ how soon a walk in date order meets them, so the service measures and chooses it
 1. **probe**: the newest PROBE posts in scope, in date order (a btree on created_at, hot pages).
    How many match the whole query, and how many match each word. If RANK_WINDOW of them match
    (a common query) or the scope holds fewer posts, that is the answer.
-2. Otherwise the densities the probe saw price two plans, and the cheaper one runs:
+2. Otherwise the densities the probe saw price the plans (`choose`), and the cheapest runs:
    * **walk**: on down the date index until RANK_WINDOW matches, about RANK_WINDOW / density
-     rows; capped at WALK_SLACK times that, after which the GIN plan answers instead;
-   * **gin**: the prefix index (every prefix of every word, one exact entry per query word:
+     rows; capped at WALK_SLACK times that, after which the whole lookup answers instead;
+   * **lookup** in the prefix index (every prefix of every word, one exact entry per query word:
      migration 0003), then the newest matches. Every BUCKET posts share a lexeme '@<n>', so the
      lookup can keep to as many of the newest buckets as the probe's density says hold the
-     window twice over: their pages are hot. Short of a window there, it looks everywhere.
+     window twice over: their pages are hot. Short of a window there, or when naming that many
+     buckets would cost more, it looks everywhere.
 """
 
 from __future__ import annotations
