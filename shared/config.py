@@ -61,8 +61,9 @@ class ServiceSettings(InfrastructureSettings):
     consumer_max_deliver: int = Field(default=5, ge=1)
     consumer_backoff_s: list[float] = [1.0, 5.0, 30.0, 120.0]
     consumer_batch: int = Field(default=64, ge=1, le=1024)
-    # After a fetch that did not fill the batch, wait this long for more before applying it: one
-    # transaction for a few events costs far less than one each, at the price of this much latency.
+    # After applying a batch that was not full, wait this long before fetching again, so that more
+    # gather: one transaction for a few events costs far less than one each, at the price of up to
+    # this much latency under a steady flow (a lone event after a quiet spell is applied at once).
     consumer_batch_wait_s: float = Field(default=0.0, ge=0, le=1.0)
     stream_duplicate_window_s: float = 120.0
     # Processed-event ids must outlive every possible redelivery and the broker's dedupe window,

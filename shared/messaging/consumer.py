@@ -1,7 +1,7 @@
 """The durable pull-consumer runner every service uses to apply other services' events.
 
-A fetched batch is applied in order (a service may wait ``consumer_batch_wait_s`` after a fetch that
-did not fill the batch, for more to arrive first). Consecutive first deliveries share ONE transaction:
+A fetched batch is applied in order (after a batch that was not full, a service may wait
+``consumer_batch_wait_s`` before the next fetch, so that more gather for it). Consecutive first deliveries share ONE transaction:
 their event ids are claimed in the processed-events table with one multi-row insert (ids already there
 are duplicates and skipped), the handlers run, then the registry's before-commit hooks (work a service
 does once per batch), the transaction commits, and only then is each message acked. If a handler
@@ -120,26 +120,16 @@ class EventConsumer:
                 log.warning("fetch failed", extra={"stream": self._stream}, exc_info=True)
                 await asyncio.sleep(0.5)
                 continue
-            if len(msgs) < self._settings.consumer_batch and self._settings.consumer_batch_wait_s > 0:
-                msgs += await self._more(self._settings.consumer_batch - len(msgs))
             await self.process_batch(msgs)
+            if len(msgs) < self._settings.consumer_batch and self._settings.consumer_batch_wait_s > 0:
+                # Under a steady flow more are on their way: let them gather and take them in one fetch
+                # and one transaction. After a quiet spell the fetch is waiting, so a lone event is
+                # still applied at once.
+                await asyncio.sleep(self._settings.consumer_batch_wait_s)
         # Unsubscribe before the connection drains: drain() would otherwise wait for late deliveries
         # that nobody will fetch. They are unacked, so the broker redelivers them to another replica.
         with contextlib.suppress(Exception):
             await self._sub.unsubscribe()
-
-    async def _more(self, needed: int) -> list[Msg]:
-        """What arrived during a short wait (``consumer_batch_wait_s``), to apply with what is in hand."""
-        wait = self._settings.consumer_batch_wait_s
-        await asyncio.sleep(wait)
-        # Returns at once with what is pending; when nothing is, takes the next arrival or gives up after
-        # another wait (a shorter timeout would cut off a reply still on its way: it would be fetched next).
-        try:
-            return await self._sub.fetch(needed, timeout=wait)  # type: ignore[union-attr]
-        except (FetchTimeoutError, TimeoutError):
-            return []
-        except Exception:  # apply what is in hand; the next fetch will say if the broker is away
-            return []
 
     async def process(self, msg: Msg) -> None:
         """Apply one message in a transaction of its own."""

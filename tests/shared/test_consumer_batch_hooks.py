@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 from sqlalchemy import insert
@@ -63,18 +62,20 @@ async def test_a_failing_hook_rolls_its_batch_back_and_only_the_event_to_blame_i
         assert calls.count(["poison"]) == 2  # its own two deliveries
 
 
-async def test_with_a_batch_wait_what_arrives_during_the_wait_joins_the_transaction(
+async def test_with_a_batch_wait_a_lone_event_is_applied_at_once_and_what_follows_it_gathers(
     database_url, nats_server, namespace
 ):
-    async with probe(database_url, nats_server.url, namespace, consumer_batch_wait_s=0.5) as p:
+    async with probe(database_url, nats_server.url, namespace, consumer_batch_wait_s=1.0) as p:
         sessions: list[str] = []
         async with running_with_budget(p, _recording_registry(sessions, {}, set()), budget_s=10):
-            await _publish(p, "first")
-            await asyncio.sleep(0.1)  # fetched by now, and without a wait it would be applied alone
-            for i in range(3):
+            await _publish(p, "lone")
+            # Well within the wait: the fetch was already waiting for it.
+            await eventually(lambda: _labels_including(p, "lone"), timeout=0.5, interval=0.005)
+            for i in range(3):  # these arrive during the wait that follows it
                 await _publish(p, f"then-{i}")
             await eventually(lambda: _labels_including(p, "then-2"))
-        assert len(sessions) == 4 and len(set(sessions)) == 1, sessions
+        assert len(sessions) == 4 and len(set(sessions)) == 2, sessions
+        assert sessions[1] == sessions[2] == sessions[3]
 
 
 async def test_without_a_batch_wait_a_lone_event_is_applied_at_once(database_url, nats_server, namespace):
