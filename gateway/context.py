@@ -14,7 +14,20 @@ from strawberry.fastapi import BaseContext
 from gateway.auth.identity import ANONYMOUS, Identity
 from gateway.auth.service import AuthService
 from gateway.clients import ServiceClients, ServiceError
+from gateway.directory.types import Country
 from gateway.forum.loaders import ForumLoaders
+
+_indexed: tuple[list[dict[str, Any]], dict[str, Country]] | None = None
+
+
+def _country_index(rows: list[dict[str, Any]]) -> dict[str, Country]:
+    """iso2 -> Country, built once per answer of directory's /countries: the reference cache
+    (http_pool.py) hands every request the same decoded list for minutes, and the Country objects
+    built from it are the same for every caller (and never changed by a resolver)."""
+    global _indexed
+    if _indexed is None or _indexed[0] is not rows:
+        _indexed = (rows, {row["iso2"]: Country.from_row(row) for row in rows})
+    return _indexed[1]
 
 
 class Context(BaseContext):
@@ -32,11 +45,11 @@ class Context(BaseContext):
         self.sectors: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_sectors)
         # Filled by list resolvers before a page is returned, so each node's country resolves without
         # scheduling a task per node (graphql-core makes one for every awaitable field).
-        self.country_index: dict[str, dict[str, Any]] | None = None
+        self.country_index: dict[str, Country] | None = None
 
     async def load_country_index(self) -> None:
         if self.country_index is None:
-            self.country_index = {row["iso2"]: row for row in await self.clients.directory.get("/countries")}
+            self.country_index = _country_index(await self.clients.directory.get("/countries"))
 
     async def _load_organizations(self, ids: list[str]) -> list[dict[str, Any] | None]:
         if len(ids) == 1:

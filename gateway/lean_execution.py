@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import strawberry
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
@@ -29,6 +30,7 @@ from graphql import (
 )
 from graphql.pyutils import Path
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
 PlainLeaf = tuple[str, GraphQLLeafType, bool]  # attribute, leaf type, non-null
 _FULL_PATH = object()  # "not answerable here": graphql-core's execute_field decides
@@ -130,3 +132,67 @@ def _ordered(order: Any, plain: dict[str, Any], results: dict[str, Any]) -> dict
         for name in order
         if name in plain or name in results
     }
+
+
+def call_resolvers_directly(schema: strawberry.Schema) -> int:
+    """Replace strawberry's wrapper around resolvers that take no arguments by a direct call.
+
+    For a resolver like `def country(self, info)`, strawberry's wrapper builds an argument list,
+    converts no arguments, folds no field extensions and goes through four more calls before the
+    function: a fifth of the gateway's CPU on a page of 20 organizations with their country. A
+    field qualifies when it has a resolver taking only `self` and/or `info`, no GraphQL arguments,
+    no extension or permission, strawberry's own `get_result`, and the schema no exception handler;
+    the call is then exactly what the wrapper ends in. Returns how many fields were replaced.
+    """
+    if schema.exception_handlers:
+        return 0
+    info_class = schema.config.info_class
+    replaced = 0
+    for type_ in schema._schema.type_map.values():
+        if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
+            continue
+        for field in type_.fields.values():
+            definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            if isinstance(definition, StrawberryField) and (direct := _direct(definition, info_class)):
+                field.resolve = direct
+                replaced += 1
+    return replaced
+
+
+def _direct(definition: StrawberryField, info_class: type) -> Any:
+    resolver = definition.base_resolver
+    if (
+        resolver is None
+        or definition.arguments
+        or definition.extensions
+        or definition.is_subscription
+        or type(definition).get_result is not StrawberryField.get_result
+        or resolver.root_parameter is not None
+        or resolver.parent_parameter is not None
+        or not callable(resolver.wrapped_func)
+    ):
+        return None
+    func = resolver.wrapped_func
+    info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+    if resolver.self_parameter is not None and info_name is not None:
+
+        def resolve(source: Any, info: Any, **_: Any) -> Any:
+            return func(source, **{info_name: info_class(_raw_info=info, _field=definition)})
+
+    elif resolver.self_parameter is not None:
+
+        def resolve(source: Any, info: Any, **_: Any) -> Any:
+            return func(source)
+
+    elif info_name is not None:
+
+        def resolve(source: Any, info: Any, **_: Any) -> Any:
+            return func(**{info_name: info_class(_raw_info=info, _field=definition)})
+
+    else:
+
+        def resolve(source: Any, info: Any, **_: Any) -> Any:
+            return func()
+
+    resolve._is_default = False  # type: ignore[attr-defined]  # as strawberry marks a resolver
+    return resolve

@@ -13,6 +13,7 @@ from gateway.errors import ConflictError, NotFoundError, PermissionError, Valida
 from gateway.forum.mutations import ForumMutation
 from gateway.forum.schema import ForumQuery
 from gateway.forum.subscription import ForumSubscription
+from gateway.lean_execution import call_resolvers_directly
 from gateway.limits import schema_extensions
 from gateway.matching.schema import MatchingMutation, MatchingQuery, MatchingSubscription
 from gateway.naming import CachedNameConverter
@@ -42,7 +43,7 @@ class Subscription(NotificationsSubscription, ForumSubscription, MatchingSubscri
 
 
 def build_schema(settings: GatewaySettings | None = None) -> strawberry.Schema:
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -51,6 +52,8 @@ def build_schema(settings: GatewaySettings | None = None) -> strawberry.Schema:
         # Limits, caches and error masking: gateway/limits/ (docs/graphql.md).
         extensions=schema_extensions(settings or get_settings()),
     )
+    call_resolvers_directly(schema)  # resolvers without arguments: no wrapper (lean_execution.py)
+    return schema
 
 
 schema = build_schema()

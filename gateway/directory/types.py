@@ -133,8 +133,7 @@ class Organization:
             return None
         index = info.context.country_index
         if index is not None:  # a page: answered in place, no task per node
-            row = index.get(self.country_code.upper())
-            return Country.from_row(row) if row else None
+            return index.get(self.country_code.upper())
         return self._load_country(info)  # type: ignore[return-value]  # graphql-core awaits it
 
     async def _load_country(self, info: strawberry.Info) -> Country | None:

@@ -122,3 +122,71 @@ async def test_the_lean_answer_is_graphql_cores_field_for_field(make_settings):
     assert lean["data"] == full.data and lean["data"]["firms"][1] is None
     assert [e["path"] for e in lean["errors"]] == [["firms", 1, "nickname"]]
     assert [e["path"] for e in lean["errors"]] == [e.path for e in full.errors or []]
+
+
+class Allowed(strawberry.BasePermission):
+    message = "no"
+
+    def has_permission(self, source, info, **kwargs) -> bool:  # type: ignore[no-untyped-def]
+        return True
+
+
+@strawberry.type
+class Shapes:
+    label: str
+
+    @strawberry.field
+    def with_self_and_info(self, info: strawberry.Info) -> str:
+        return f"{self.label}:{info.python_name}"  # strawberry.Info, not graphql-core's
+
+    @strawberry.field
+    def with_self(self) -> str:
+        return self.label.upper()
+
+    @strawberry.field
+    async def awaited(self, info: strawberry.Info) -> str:
+        return f"{self.label}:{info.path.key}"
+
+    @strawberry.field
+    def with_argument(self, times: int = 2) -> str:
+        return self.label * times
+
+    @strawberry.field(permission_classes=[Allowed])
+    def guarded(self) -> str:
+        return "ok"
+
+    @strawberry.field
+    def failing(self) -> str | None:
+        raise ValueError("broken on purpose")
+
+
+@strawberry.type
+class ShapesQuery:
+    @strawberry.field
+    def shapes(self) -> list[Shapes]:
+        return [Shapes(label="a"), Shapes(label="b")]
+
+
+SHAPES = "{ shapes { withSelfAndInfo withSelf awaited withArgument(times: 3) guarded failing } }"
+
+
+async def test_resolvers_called_directly_answer_as_strawberrys_wrapper_does():
+    from gateway.lean_execution import call_resolvers_directly
+
+    wrapped = strawberry.Schema(query=ShapesQuery)
+    direct = strawberry.Schema(query=ShapesQuery)
+    # Only the argument-less ones without permission: withArgument and guarded keep the wrapper.
+    assert call_resolvers_directly(direct) == 5  # shapes, withSelfAndInfo, withSelf, awaited, failing
+    expected, got = await wrapped.execute(SHAPES), await direct.execute(SHAPES)
+    assert got.data == expected.data
+    assert got.data["shapes"][0] == {  # type: ignore[index]
+        "withSelfAndInfo": "a:with_self_and_info",
+        "withSelf": "A",
+        "awaited": "a:awaited",
+        "withArgument": "aaa",
+        "guarded": "ok",
+        "failing": None,
+    }
+    assert [(e.message, e.path) for e in got.errors or []] == [
+        (e.message, e.path) for e in expected.errors or []
+    ]
