@@ -86,5 +86,7 @@ async def test_a_search_counts_facets_only_when_the_query_reads_them_or_the_tota
 def test_an_organization_from_a_row_has_every_field_that_is_not_resolved():
     plain = {f.name for f in Organization.__strawberry_definition__.fields if f.base_resolver is None}
     assert set(FROM_ROW) == plain
-    organization = Organization.from_row({"id": "7", "kind": "agency", "name": "ProColombia", "country": "CO"})
+    organization = Organization.from_row(
+        {"id": "7", "kind": "agency", "name": "ProColombia", "country": "CO"}
+    )
     assert (organization.kind.value, organization.country_code, organization.products) == ("agency", "CO", [])
