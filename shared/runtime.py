@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.config import ServiceSettings
 from shared.db import create_engine, create_session_factory, unit_of_work
+from shared.heap import settle_heap
 from shared.messaging.consumer import EventConsumer, HandlerRegistry
 from shared.messaging.jetstream import connect, ensure_streams
 from shared.migrations import upgrade
@@ -102,6 +103,8 @@ class ServiceRuntime:
         self.redis = aioredis.from_url(self.settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
         for hook in self.spec.on_start:
             await hook(self)
+        # What start-up built is never garbage: out of the collector's full walks (shared/heap.py).
+        settle_heap()
         for job in self.spec.background:
             name = f"{self.spec.name}-{getattr(job, '__name__', 'job')}"
             self._jobs.append(asyncio.create_task(job(self), name=name))

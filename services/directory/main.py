@@ -17,7 +17,6 @@ from services.directory.reference_api import router as reference_router
 from services.directory.seed.loader import load_seed
 from services.directory.verification.stale import sweep as sweep_stale_profiles
 from shared.app import create_service_app
-from shared.heap import settle_heap
 from shared.runtime import ServiceRuntime, ServiceSpec, every
 
 log = logging.getLogger(__name__)
@@ -28,11 +27,6 @@ async def load_reference_data(runtime: ServiceRuntime) -> None:
         added = await load_countries(session=session)
     if added:
         log.info("countries loaded", extra={"added": added})
-
-
-async def settle(_: ServiceRuntime) -> None:
-    """Last of the start-up hooks: what start-up built leaves the collector's walks (shared/heap.py)."""
-    settle_heap()
 
 
 async def load_seed_data(runtime: ServiceRuntime) -> None:
@@ -52,7 +46,7 @@ def build_app(settings: DirectorySettings | None = None) -> FastAPI:
         processed=processed_events,
         migrations=Path(__file__).parent / "migrations",
         routers=[router, reference_router, knowledge_router, *ACCOUNTS_ROUTERS],
-        on_start=[load_reference_data, load_seed_data, settle],
+        on_start=[load_reference_data, load_seed_data],
         background=_stale_sweep(settings),
     )
     app = create_service_app(
