@@ -51,7 +51,12 @@ async def search(
             if not each.in_transaction():
                 await each.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     limit = max(1, min(limit, MAX_PAGE))
-    m = dialect.matches(filters, terms_of(query))
+    terms = terms_of(query)
+    if dialect is search_postgres:
+        words = await search_postgres.words_query(session, terms) if terms else None
+        m = search_postgres.matches(filters, terms, words)
+    else:
+        m = search_sqlite.matches(filters, terms)
     conds = list(m.conds)  # facets count every match, not just what follows the cursor
     after = decode_cursor(cursor)
     if m.ranked:

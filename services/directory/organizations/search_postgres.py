@@ -16,17 +16,20 @@ from collections import defaultdict
 from sqlalchemy import (
     Text,
     column,
+    false,
     func,
     literal,
     literal_column,
     select,
     table,
+    text,
     true,
     tuple_,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import String, Uuid
 
 from services.directory.organizations.search_matches import (
@@ -75,28 +78,63 @@ def facet_query(filters: SearchFilters) -> str | None:
     return " & ".join(groups) or None
 
 
-def matches(filters: SearchFilters, terms: list[str]) -> Matches:
+# Folded phrase -> its tsquery text. Stemming a phrase depends only on the text search configuration,
+# so it is asked of the database once per phrase and then inlined as a constant: folding
+# websearch_to_tsquery(consorcia_unaccent(...)) in every place the query names it cost ~2.5 ms of
+# planning per statement, more than a page's execution for a rare word.
+_WORDS: dict[str, str] = {}
+_WORDS_KEPT = 4096
+
+
+async def words_query(session: AsyncSession, terms: list[str]) -> str:
+    """The tsquery (as text) for the words, Spanish and English stemming ORed; "" if all are stop words."""
+    phrase = " ".join(terms)
+    if (known := _WORDS.get(phrase)) is not None:
+        return known
+    stemmed = (
+        await session.execute(
+            text(
+                "SELECT (websearch_to_tsquery('spanish'::regconfig, consorcia_unaccent(:p)) || "
+                "websearch_to_tsquery('english'::regconfig, consorcia_unaccent(:p)))::text"
+            ),
+            {"p": phrase},
+        )
+    ).scalar_one()
+    if len(_WORDS) >= _WORDS_KEPT:
+        _WORDS.pop(next(iter(_WORDS)))  # the oldest phrase
+    _WORDS[phrase] = stemmed
+    return stemmed
+
+
+def _constant(tsquery: str) -> ColumnElement:
+    return literal_column("'" + tsquery.replace("'", "''") + "'::tsquery")
+
+
+def matches(filters: SearchFilters, terms: list[str], words: str | None = None) -> Matches:
+    """``words`` is ``words_query(terms)``: the stemmed words, looked up beforehand (none: no words)."""
     c = rows.c
     # Only codes reach the literal (_CODE), so it is inlined: the planner sees a constant tsquery and
     # estimates it from the lexeme statistics, and one GIN scan intersects words and filters.
     wanted = facet_query(filters)
-    facet_tsq = literal_column("'" + wanted.replace("'", "''") + "'::tsquery") if wanted else None
+    facet_tsq = _constant(wanted) if wanted else None
     if not terms:
         conds = [] if facet_tsq is None else [c.search_vector.op("@@")(facet_tsq)]
         return Matches(rows, c.id, c.name_key, NO_SCORE, conds, ranked=False)
-    # Terms are \w+ runs only (no quote can occur), so the phrase is inlined as a literal too: with the
-    # IMMUTABLE consorcia_unaccent() the planner folds the whole tsquery into a constant, instead of
-    # stemming the query again for every matching row.
-    phrase = literal_column(f"consorcia_unaccent('{' '.join(terms)}')")
-    words = func.websearch_to_tsquery(literal_column("'spanish'::regconfig"), phrase).op("||")(
-        func.websearch_to_tsquery(literal_column("'english'::regconfig"), phrase)
-    )
-    tsq = words if facet_tsq is None else words.op("&&")(facet_tsq)
-    # Words that are all stop words make an empty tsquery, which matches nothing on its own; ANDed
-    # with filters it would match every filtered row. Folded to a constant at plan time.
-    conds = [c.search_vector.op("@@")(tsq), func.numnode(words) > 0]
+    if not words:
+        # Words that are all stop words make an empty tsquery, which matches nothing on its own (ANDed
+        # with filters it would match every filtered row).
+        return Matches(rows, c.id, c.name_key, NO_SCORE, [false()], ranked=True)
+    stemmed = _constant(words)
+    tsq = stemmed if facet_tsq is None else stemmed.op("&&")(facet_tsq)
     # Ranked by the words only: facet lexemes say nothing about relevance.
-    return Matches(rows, c.id, c.name_key, func.ts_rank(c.search_vector, words), conds, ranked=True)
+    return Matches(
+        rows,
+        c.id,
+        c.name_key,
+        func.ts_rank(c.search_vector, stemmed),
+        [c.search_vector.op("@@")(tsq)],
+        ranked=True,
+    )
 
 
 async def facets(session: AsyncSession, m: Matches) -> tuple[dict[str, dict[str, int]], int]:
