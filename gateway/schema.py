@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import strawberry
+from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 
 from gateway.auth.schema import AuthMutation, AuthQuery
@@ -15,9 +19,12 @@ from gateway.forum.schema import ForumQuery
 from gateway.forum.subscription import ForumSubscription
 from gateway.lean_execution import call_resolvers_directly
 from gateway.limits import schema_extensions
+from gateway.limits.errors import is_expected
 from gateway.matching.schema import MatchingMutation, MatchingQuery, MatchingSubscription
 from gateway.naming import CachedNameConverter
 from gateway.notifications.schema import NotificationsMutation, NotificationsQuery, NotificationsSubscription
+
+log = logging.getLogger("gateway.errors")
 
 
 @strawberry.type(description="Everything a client can read.")
@@ -42,8 +49,22 @@ class Subscription(NotificationsSubscription, ForumSubscription, MatchingSubscri
     pass
 
 
+class GatewaySchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Refusals the client caused are logged at INFO without a trace; strawberry logs every error at
+        ERROR with its traceback, which buried the real faults under clients' typos."""
+        unexpected = []
+        for error in errors:
+            if is_expected(error):
+                log.info("request refused", extra={"error": error.message, "path": error.path})
+            else:
+                unexpected.append(error)
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
 def build_schema(settings: GatewaySettings | None = None) -> strawberry.Schema:
-    schema = strawberry.Schema(
+    schema = GatewaySchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -122,7 +122,12 @@ def install_error_handlers(app: FastAPI) -> None:
             {"field": ".".join(str(p) for p in err["loc"] if p != "body"), "problem": err["msg"]}
             for err in exc.errors()
         ]
-        return error_response("validation_error", "the request is not valid", {"fields": fields})
+        # The problems go in the message too: a client behind the gateway sees the message first, and
+        # "the request is not valid" alone says neither which input nor what range is allowed.
+        said = "; ".join(
+            f"{f['field'].removeprefix('query.').removeprefix('path.')}: {f['problem']}" for f in fields
+        )
+        return error_response("validation_error", f"the request is not valid: {said}", {"fields": fields})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

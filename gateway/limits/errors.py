@@ -52,6 +52,14 @@ def classify(error: GraphQLError) -> GraphQLError:
     return _with(error, MASKED_MESSAGE, {"code": "internal_error"})
 
 
+def is_expected(error: GraphQLError) -> bool:
+    """A refusal the client caused and is told about (bad query, validation, permission, not found)."""
+    original = error.original_error
+    if original is None or isinstance(original, DomainError | GraphQLError):
+        return True
+    return isinstance(original, ServiceError) and 400 <= original.status < 500
+
+
 def _with(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
     return GraphQLError(
         message,

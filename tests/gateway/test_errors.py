@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import strawberry
 
 from gateway.errors import NotFoundError
 from gateway.limits import schema_extensions
+from gateway.schema import GatewaySchema
 from shared.errors import DomainError
 from tests.gateway.conftest import gateway_client
 
@@ -62,3 +65,22 @@ async def test_an_unreachable_service_reads_as_unavailable(make_settings):
         body = (await client.post("/graphql", json={"query": "{ countries { iso2 } }"})).json()
     assert body["errors"][0]["extensions"] == {"code": "unavailable"}
     assert "127.0.0.1" not in body["errors"][0]["message"]
+
+
+async def test_a_clients_mistake_is_logged_without_a_trace_and_a_fault_with_one(make_settings, capsys):
+    settings = make_settings()
+    schema = GatewaySchema(query=Probe, extensions=schema_extensions(settings))
+
+    def logged() -> list[dict]:
+        lines = capsys.readouterr().out.splitlines()
+        return [json.loads(line) for line in lines if line.startswith("{")]
+
+    async with gateway_client(settings, schema) as client:
+        await client.post("/graphql", json={"query": "{ forbidden }"})
+        await client.post("/graphql", json={"query": "{ noSuchField }"})
+        refusals = logged()
+        await client.post("/graphql", json={"query": "{ boom }"})
+        faults = logged()
+    assert [r["level"] for r in refusals if r["logger"] == "gateway.errors"] == ["INFO", "INFO"]
+    assert not [r for r in refusals if r["level"] == "ERROR"]
+    assert [r for r in faults if r["level"] == "ERROR" and "hunter2" in json.dumps(r)]
