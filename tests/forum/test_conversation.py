@@ -29,6 +29,9 @@ async def test_a_conversation_keeps_replies_quotes_mentions_reactions_and_histor
     assert reply["number"] == 2 and reply["reply_to_post_id"] == first["id"]
     assert '<blockquote class="quote"><p><strong>Ana Pérez</strong>:</p><p>Empiezo yo' in reply["body_html"]
     assert f'href="/users/{ana.user_id}"' in reply["body_html"]
+    # Search finds the quoted words in the post that said them, not again in the reply that quoted them.
+    found = await forum.ok("GET", "/search", params={"q": "empiezo", "thread_id": thread_id})
+    assert [hit["post"]["number"] for hit in found["items"] if hit["thread"]["id"] == thread_id] == [1]
     mentions = await forum.events("user.mentioned")
     assert [m["mentioned_user_id"] for m in mentions] == [str(ana.user_id)]
     created_events = await forum.events("post.created")
@@ -104,6 +107,13 @@ async def test_watch_levels_and_read_tracking_give_unread_counts(forum):
     assert read["unread_count"] == 0
     back = await forum.ok("POST", f"/threads/{thread['id']}/read", luis, json={"up_to": 1})
     assert back["last_read_number"] == 2  # a mark never moves backwards
+
+    # What one writes is read: Ana's own thread and posts are not unread for her.
+    mine = await forum.ok("GET", f"/threads/{thread['id']}", ana)
+    assert mine["thread"]["unread_count"] == 0
+    await forum.ok("POST", f"/threads/{thread['id']}/posts", luis, json={"body": "Respuesta de Luis"})
+    assert (await forum.ok("GET", f"/threads/{thread['id']}", ana))["thread"]["unread_count"] == 1
+    assert (await forum.ok("GET", f"/threads/{thread['id']}", luis))["thread"]["unread_count"] == 0
 
 
 async def test_pages_of_posts_and_threads_follow_cursors(forum):

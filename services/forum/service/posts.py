@@ -9,7 +9,18 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.forum.config import ForumSettings
-from services.forum.models import Post, PostRevision, Reaction, Space, Thread, User, Watch, now, outbox
+from services.forum.models import (
+    Post,
+    PostRevision,
+    Reaction,
+    ReadMark,
+    Space,
+    Thread,
+    User,
+    Watch,
+    now,
+    outbox,
+)
 from services.forum.rendering import (
     content_hash,
     mentioned_handles,
@@ -60,6 +71,8 @@ async def add_post(
     handles = mentioned_handles(body)
     mentioned = await users_by_handles(handles, session=session)
     html = render(body, mentions={h: str(u.id) for h, u in mentioned.items()})
+    # Search indexes the author's own words: a quoted post is found as itself, not again in each reply.
+    own_text = plain_text(html)
     if quote is not None:
         quoted_by = await session.get(User, quote.author_id) if quote.author_id else None
         name = quoted_by.display_name if quoted_by else (thread.attributed_to or "")
@@ -92,14 +105,20 @@ async def add_post(
         search_text=searchable(
             thread.title if number == 1 else "",
             thread.title_en or "" if number == 1 else "",
-            plain_text(html),
+            own_text,
         ),
         created_at=moment,
     )
     session.add(post)
     await session.flush()
-    if author_id is not None and await session.get(Watch, (author_id, "thread", thread.id)) is None:
-        session.add(Watch(user_id=author_id, target_kind="thread", target_id=thread.id, level="watching"))
+    if author_id is not None:
+        if await session.get(Watch, (author_id, "thread", thread.id)) is None:
+            session.add(Watch(user_id=author_id, target_kind="thread", target_id=thread.id, level="watching"))
+        # One's own post is read, and so is what one answered: the mark moves up to it.
+        if (mark := await session.get(ReadMark, (author_id, thread.id))) is None:
+            session.add(ReadMark(user_id=author_id, thread_id=thread.id, last_read_number=number))
+        else:
+            mark.last_read_number = max(mark.last_read_number, number)
         await session.flush()
     watchers = await watcher_ids(thread, space, exclude=author_id, session=session)
     await record(
