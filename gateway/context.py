@@ -6,6 +6,7 @@ another and never see updates.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -18,6 +19,14 @@ from gateway.directory.types import Country
 from gateway.forum.loaders import ForumLoaders
 
 _indexed: tuple[list[dict[str, Any]], dict[str, Country]] | None = None
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _country_index(rows: list[dict[str, Any]]) -> dict[str, Country]:
@@ -52,6 +61,11 @@ class Context(BaseContext):
             self.country_index = _country_index(await self.clients.directory.get("/countries"))
 
     async def _load_organizations(self, ids: list[str]) -> list[dict[str, Any] | None]:
+        if not all(map(_is_uuid, ids)):
+            # An id that is not a UUID names no organization: null, like one that does not exist.
+            valid = [i for i in ids if _is_uuid(i)]
+            found = dict(zip(valid, await self._load_organizations(valid), strict=True)) if valid else {}
+            return [found.get(i) for i in ids]
         if len(ids) == 1:
             # One organization (its own page): directory's GET costs it a third less than the batch.
             try:

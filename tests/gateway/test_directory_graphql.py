@@ -184,6 +184,11 @@ async def test_the_seeded_network_reads_through_graphql_and_contacts_need_a_memb
         assert data["agencies"]["totalCount"] >= 1
         assert any(e["node"]["memberCount"] == 8 for e in data["consortia"]["edges"])
         assert data["participants"]["edges"] == []
+        # An id that names nothing is null, malformed or not, alone or beside a real one.
+        missing = await api(
+            '{ a: organization(id: "x") { id } b: organization(id: "00000000-0000-0000-0000-000000000000") { id } }'
+        )
+        assert missing == {"a": None, "b": None}
 
         api.token = await _signed_in(api)
         people = await api(
