@@ -115,7 +115,10 @@ class DirectoryQuery(KnowledgeQuery):
             ),
             total_count=page.get("total"),
             facets=[
-                Facet(name=name, values=[FacetValue(value=v, count=n) for v, n in values.items()])
+                Facet(
+                    name=name,
+                    values=[FacetValue(value=_as_filter(name, v), count=n) for v, n in values.items()],
+                )
                 for name, values in page.get("facets", {}).items()
             ],
         )
@@ -182,3 +185,19 @@ class DirectoryMutation:
         return SubmitCheckupSuccess(
             checkup=Checkup.from_row(row), organization=Organization.from_row(org) if org else None
         )
+
+
+_ENUM_FACETS: dict[str, type[OrganizationKind] | type[SizeClass]] = {
+    "kind": OrganizationKind,
+    "size": SizeClass,
+}
+
+
+def _as_filter(facet: str, value: str) -> str:
+    """A facet value as the search's own filter takes it back: the enum's name for kind and size
+    (`SME`, `SMALL`), the code itself for the others."""
+    enum = _ENUM_FACETS.get(facet)
+    try:
+        return enum(value).name if enum else value
+    except ValueError:
+        return value

@@ -153,6 +153,7 @@ async def test_a_page_of_fifty_with_countries_and_sectors_costs_a_constant_numbe
     facets = {f["name"]: {v["value"]: v["count"] for v in f["values"]} for f in page["facets"]}
     assert facets["country"] == {"EC": 30, "PE": 30, "CO": 30, "MX": 30}
     assert facets["sector"]["cacao"] == 40
+    assert set(facets["kind"]) == {"SME"}  # as the kind filter takes it back
 
 
 async def test_the_seeded_network_reads_through_graphql_and_contacts_need_a_member(
