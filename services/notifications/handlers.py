@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.notifications import queue, recipients
 from services.notifications.effects import Hub
 from services.notifications.fanout import Signal, defer, flush_deferred
-from services.notifications.models import OrganizationView
+from services.notifications.models import OrganizationView, Recipient
 from shared.events import directory as d
 from shared.events import forum as f
 from shared.events import matching as m
@@ -213,11 +213,18 @@ def build_registry(hub: Hub) -> HandlerRegistry:
 
     @on(f.UserMentioned)
     async def mentioned(e: f.UserMentioned, *, session: AsyncSession, envelope: CloudEvent) -> None:
+        author = await session.get(Recipient, e.author_id) if e.author_id else None
+        name = author.display_name if author and author.display_name else None
         await signal(
             Signal(
                 "forum.mention",
                 envelope.id,
-                {"post_id": str(e.post_id), "thread_id": str(e.thread_id)},
+                {
+                    "post_id": str(e.post_id),
+                    "thread_id": str(e.thread_id),
+                    "author_es": name or "Alguien",
+                    "author_en": name or "Someone",
+                },
                 concerned={e.mentioned_user_id} - {e.author_id},
             ),
             session,

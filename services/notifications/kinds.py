@@ -64,22 +64,22 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             "forum.post",
-            {"es": "Nuevo mensaje en un tema que sigues", "en": "New post in a thread you follow"},
+            {"es": "Nuevo mensaje en lo que sigues", "en": "New post in a space or thread you follow"},
             {"es": "{excerpt}", "en": "{excerpt}"},
             email="off",
             subscribable=True,
             filters=("space_ids", "thread_ids"),
             grouped=True,
             grouped_title={
-                "es": "{count} mensajes nuevos en temas que sigues",
-                "en": "{count} new posts in threads you follow",
+                "es": "{count} mensajes nuevos en lo que sigues",
+                "en": "{count} new posts in spaces or threads you follow",
             },
             link="/threads/{thread_id}#post-{post_id}",
         ),
         Kind(
             "forum.mention",
             {"es": "Te mencionaron en el foro", "en": "You were mentioned in the forum"},
-            {"es": "Alguien te mencionó en un tema.", "en": "Someone mentioned you in a thread."},
+            {"es": "{author_es} te mencionó en un tema.", "en": "{author_en} mentioned you in a thread."},
             link="/threads/{thread_id}#post-{post_id}",
         ),
         Kind(

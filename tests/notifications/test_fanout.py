@@ -78,14 +78,15 @@ async def test_the_people_of_a_matched_sme_are_told_without_subscribing(notifica
 
 async def test_a_redelivered_event_gives_no_second_notification(notifications):
     n = notifications
-    author, mentioned = uuid.uuid4(), await n.person("member")
+    author, mentioned = await n.person("member"), await n.person("member")
     await n.settled("directory")
     event = UserMentioned(
         post_id=uuid.uuid4(), thread_id=uuid.uuid4(), mentioned_user_id=mentioned, author_id=author
     )
     event_id = str(uuid.uuid4())
     await n.publish(event, event_id=event_id)
-    await n.wait_for_inbox(mentioned, 1)
+    told = await n.wait_for_inbox(mentioned, 1)
+    assert told[0]["body"] == f"Persona {author.hex[:4]} te mencionó en un tema."  # who, not "someone"
     # Past JetStream's duplicate window the broker would deliver it again: the same CloudEvent id.
     js = n.nc.jetstream()
     envelope = event.envelope()
