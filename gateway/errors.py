@@ -39,17 +39,40 @@ class PermissionError(Error):
     pass
 
 
+# Details that describe the limit rather than name an input (the message says them in words).
+_ABOUT_THE_LIMIT = frozenset({"allowed", "limit", "max", "min", "length", "id"})
+
+
+def _camel(name: str) -> str:
+    """A service's snake_case input name as the schema spells it (display_name -> displayName)."""
+    return ".".join(
+        head + "".join(w.title() for w in rest) for head, *rest in (p.split("_") for p in name.split("."))
+    )
+
+
+def field_problems(exc: ServiceError) -> list[FieldProblem]:
+    """The inputs a refusal names, in the schema's spelling: a service's list of fields, or the one field
+    its details name (the message is its problem), or else the inputs whose values were refused."""
+    details = exc.details
+    if listed := details.get("fields"):
+        return [FieldProblem(field=_camel(f["field"]), problem=f["problem"]) for f in listed]
+    if "field" in details:
+        return [FieldProblem(field=_camel(str(details["field"])), problem=exc.message)]
+    return [
+        FieldProblem(
+            field=_camel(k), problem=f"{exc.code}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+        )
+        for k, v in details.items()
+        if k not in _ABOUT_THE_LIMIT
+    ]
+
+
 def from_service_error(
     exc: ServiceError,
 ) -> ValidationError | NotFoundError | ConflictError | PermissionError:
     """Map a service's error model onto the schema's error types; unexpected statuses re-raise (masked)."""
     if exc.status == 422:
-        problems = [
-            FieldProblem(field=f["field"], problem=f["problem"]) for f in exc.details.get("fields", [])
-        ]
-        if not problems:
-            problems = [FieldProblem(field=k, problem=str(v)) for k, v in exc.details.items()]
-        return ValidationError(code=exc.code, message=exc.message, fields=problems)
+        return ValidationError(code=exc.code, message=exc.message, fields=field_problems(exc))
     if exc.status == 404:
         return NotFoundError(code=exc.code, message=exc.message, id=exc.details.get("id"))
     if exc.status == 409:

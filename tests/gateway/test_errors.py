@@ -6,7 +6,8 @@ import json
 
 import strawberry
 
-from gateway.errors import NotFoundError
+from gateway.clients import ServiceError
+from gateway.errors import NotFoundError, from_service_error
 from gateway.limits import schema_extensions
 from gateway.schema import GatewaySchema
 from shared.errors import DomainError
@@ -84,3 +85,20 @@ async def test_a_clients_mistake_is_logged_without_a_trace_and_a_fault_with_one(
     assert [r["level"] for r in refusals if r["logger"] == "gateway.errors"] == ["INFO", "INFO"]
     assert not [r for r in refusals if r["level"] == "ERROR"]
     assert [r for r in faults if r["level"] == "ERROR" and "hunter2" in json.dumps(r)]
+
+
+def test_a_refusal_names_the_inputs_as_the_schema_spells_them():
+    def fields(code: str, message: str, details: dict) -> list[tuple[str, str]]:
+        error = from_service_error(ServiceError(422, code, message, details))
+        return [(f.field, f.problem) for f in error.fields]
+
+    listed = {"fields": [{"field": "display_name", "problem": "String should have at least 1 character"}]}
+    assert fields("validation_error", "the request is not valid", listed) == [
+        ("displayName", "String should have at least 1 character")
+    ]
+    too_long = {"field": "title", "limit": 200, "length": 201}
+    assert fields("text_too_long", "title is 201 characters; at most 200", too_long) == [
+        ("title", "title is 201 characters; at most 200")
+    ]
+    unknown = {"sectors": ["nope"], "allowed": ["cacao"]}
+    assert fields("unknown_sector", "unknown sector: nope", unknown) == [("sectors", "unknown_sector: nope")]
