@@ -154,6 +154,11 @@ class AdvisoryRequest:
     accepted_at: datetime | None
     escalated_at: datetime | None = strawberry.field(description="When it went unanswered past the deadline.")
     created_at: datetime
+    advisor_count: int = strawberry.field(
+        default=0,
+        description="Advisors it was routed to when asked; 0: none covers this topic and country yet, "
+        "so it waits for its escalation.",
+    )
 
     @strawberry.field(description="The question's thread.")
     async def thread(self, info: strawberry.Info) -> Thread | None:
@@ -171,6 +176,7 @@ class AdvisoryRequest:
             topic=row["topic"],
             country=row.get("country"),
             status=AdvisoryStatus(row["status"]),
+            advisor_count=row.get("advisor_count", 0),
             **{k: _dt(row.get(k)) for k in times},
             **{k: row.get(k) for k in ids},
         )

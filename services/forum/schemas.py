@@ -72,6 +72,7 @@ class AdvisoryOut(BaseModel):
     accepted_at: Utc | None
     escalated_at: Utc | None
     created_at: Utc
+    advisor_count: int = 0
 
 
 class ThreadOut(BaseModel):

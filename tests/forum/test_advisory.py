@@ -55,6 +55,7 @@ async def test_a_question_is_routed_claimed_answered_and_accepted(forum):
     assert asked["thread"]["is_advisory"] and request["status"] == "open" and request["country"] == "CR"
     routed = (await forum.events("advisory.requested"))[-1]
     assert set(routed["advisor_ids"]) == {str(officer.user_id), str(expert.user_id)}
+    assert request["advisor_count"] == 2
     inbox = await forum.ok("GET", "/advisory/requests", officer, params={"scope": "routed"})
     assert [r["id"] for r in inbox["items"]] == [request["id"]]
     assert (await forum.ok("GET", "/advisory/requests", elsewhere, params={"scope": "routed"}))["items"] == []
@@ -123,6 +124,7 @@ async def test_an_unanswered_request_escalates_exactly_once(forum):
         },
     )
     request_id = asked["thread"]["advisory"]["id"]
+    assert asked["thread"]["advisory"]["advisor_count"] == 0  # nobody covers it yet: the asker sees so
 
     async def escalated():  # type: ignore[no-untyped-def]
         return [e for e in await forum.events("advisory.escalated") if e["request_id"] == request_id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.forum.models.base import Base, now
@@ -47,6 +47,8 @@ class AdvisoryRequest(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
+    # Advisors it was routed to when asked: 0 tells the asker nobody covers the topic and country yet.
+    advisor_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AdvisoryRoute(Base):

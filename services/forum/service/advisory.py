@@ -136,6 +136,7 @@ async def open_request(
         country=country,
         status="open",
         created_at=now(),
+        advisor_count=len(routed),
     )
     session.add(request)
     thread.is_advisory = True
