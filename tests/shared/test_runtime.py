@@ -4,9 +4,31 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from shared.runtime import ServiceRuntime, ServiceSpec, every
 from tests.shared.harness import ProbeSettings, metadata, outbox, processed
+
+
+def probe_runtime(tmp_path: Path, nats_server, namespace: str, **spec: Any) -> ServiceRuntime:  # type: ignore[no-untyped-def]
+    """A runtime with no migrations and a throwaway SQLite file: only its jobs and workers matter."""
+    settings = ProbeSettings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'probe.db'}",
+        nats_url=nats_server.url,
+        namespace=namespace,
+        migrate_on_start=False,
+    )
+    return ServiceRuntime(
+        ServiceSpec(
+            name="probe",
+            settings=settings,
+            metadata=metadata,
+            outbox=outbox,
+            processed=processed,
+            migrations=tmp_path,
+            **spec,
+        )
+    )
 
 
 async def test_background_job_runs_repeatedly_survives_failures_and_stops_with_the_service(
@@ -19,22 +41,7 @@ async def test_background_job_runs_repeatedly_survives_failures_and_stops_with_t
         if len(runs) == 2:
             raise RuntimeError("a failed run is retried on the next tick")
 
-    settings = ProbeSettings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'r.db'}",
-        nats_url=nats_server.url,
-        namespace=namespace,
-        migrate_on_start=False,
-    )
-    spec = ServiceSpec(
-        name="probe",
-        settings=settings,
-        metadata=metadata,
-        outbox=outbox,
-        processed=processed,
-        migrations=tmp_path,
-        background=[every(0.02, flaky, name="flaky")],
-    )
-    runtime = ServiceRuntime(spec)
+    runtime = probe_runtime(tmp_path, nats_server, namespace, background=[every(0.02, flaky, name="flaky")])
     await runtime.start()
     await asyncio.sleep(0.2)
     await runtime.stop()
@@ -61,22 +68,7 @@ async def test_a_worker_is_asked_to_stop_and_finishes_its_unit_of_work(
         def stop(self) -> None:
             self._stopping.set()
 
-    settings = ProbeSettings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'w.db'}",
-        nats_url=nats_server.url,
-        namespace=namespace,
-        migrate_on_start=False,
-    )
-    spec = ServiceSpec(
-        name="probe",
-        settings=settings,
-        metadata=metadata,
-        outbox=outbox,
-        processed=processed,
-        migrations=tmp_path,
-        workers=[lambda runtime: Mailer()],
-    )
-    runtime = ServiceRuntime(spec)
+    runtime = probe_runtime(tmp_path, nats_server, namespace, workers=[lambda runtime: Mailer()])
     await runtime.start()
     await asyncio.sleep(0.05)
     await runtime.stop()
