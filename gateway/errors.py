@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.utils.str_converters import to_camel_case
 
 from gateway.clients import ServiceError
 
@@ -43,24 +44,18 @@ class PermissionError(Error):
 _ABOUT_THE_LIMIT = frozenset({"allowed", "limit", "max", "min", "length", "id"})
 
 
-def _camel(name: str) -> str:
-    """A service's snake_case input name as the schema spells it (display_name -> displayName)."""
-    return ".".join(
-        head + "".join(w.title() for w in rest) for head, *rest in (p.split("_") for p in name.split("."))
-    )
-
-
 def field_problems(exc: ServiceError) -> list[FieldProblem]:
     """The inputs a refusal names, in the schema's spelling: a service's list of fields, or the one field
     its details name (the message is its problem), or else the inputs whose values were refused."""
     details = exc.details
     if listed := details.get("fields"):
-        return [FieldProblem(field=_camel(f["field"]), problem=f["problem"]) for f in listed]
+        return [FieldProblem(field=to_camel_case(f["field"]), problem=f["problem"]) for f in listed]
     if "field" in details:
-        return [FieldProblem(field=_camel(str(details["field"])), problem=exc.message)]
+        return [FieldProblem(field=to_camel_case(str(details["field"])), problem=exc.message)]
     return [
         FieldProblem(
-            field=_camel(k), problem=f"{exc.code}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+            field=to_camel_case(k),
+            problem=f"{exc.code}: {', '.join(map(str, v)) if isinstance(v, list) else v}",
         )
         for k, v in details.items()
         if k not in _ABOUT_THE_LIMIT
