@@ -44,15 +44,14 @@ async def search(
     facet_session: AsyncSession | None = None,
 ) -> SearchPage:
     filters = filters or SearchFilters()
+    limit = max(1, min(limit, MAX_PAGE))
+    terms = terms_of(query)
     dialect = search_postgres if is_postgres(session) else search_sqlite
     if dialect is search_postgres:
         # Reads only: outside a transaction they save a BEGIN and a ROLLBACK round trip per session.
         for each in (session, facet_session) if facet_session is not None else (session,):
             if not each.in_transaction():
                 await each.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    limit = max(1, min(limit, MAX_PAGE))
-    terms = terms_of(query)
-    if dialect is search_postgres:
         words = await search_postgres.words_query(session, terms) if terms else None
         m = search_postgres.matches(filters, terms, words)
     else:
