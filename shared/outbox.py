@@ -95,6 +95,8 @@ class OutboxRelay:
         self._js = js
         self._settings = settings
         self._service = service
+        # Which relay an outage report is about: several run in one process in tests and in tools.
+        self._who = {"relay": service, "namespace": settings.namespace}
         self._timeout = publish_timeout_s
         self._wakeup = asyncio.Event()
         self._stopping = False
@@ -202,13 +204,16 @@ class OutboxRelay:
             if self._failing_since is None:
                 self._failing_since = self._last_report = now
                 log.warning(
-                    "outbox publish failing; will keep retrying", extra={"reason": reason}, exc_info=exc
+                    "outbox publish failing; will keep retrying",
+                    extra={**self._who, "reason": reason},
+                    exc_info=exc,
                 )
             elif now - self._last_report >= OUTAGE_REPORT_INTERVAL_S:
                 self._last_report = now
                 log.warning(
                     "outbox publish still failing",
                     extra={
+                        **self._who,
                         "for_s": round(now - self._failing_since),
                         "failed_cycles": self._failed_cycles,
                         "reason": reason,
@@ -217,7 +222,11 @@ class OutboxRelay:
         elif self._failing_since is not None:
             log.info(
                 "outbox publish recovered",
-                extra={"after_s": round(now - self._failing_since, 1), "failed_cycles": self._failed_cycles},
+                extra={
+                    **self._who,
+                    "after_s": round(now - self._failing_since, 1),
+                    "failed_cycles": self._failed_cycles,
+                },
             )
             self._failing_since, self._failed_cycles = None, 0
 
