@@ -69,6 +69,7 @@ async def search_organizations(
                 limit=limit,
                 with_facets=True,
                 facet_session=facet_session,
+                exact_facets_up_to=runtime.settings.search_exact_counts_up_to or None,
             )
     else:
         page = await search.search(
@@ -80,6 +81,7 @@ async def search_organizations(
         next_cursor=page.next_cursor,
         facets=page.facets,
         total=page.total,
+        exact_counts=page.exact,
     )
 
 

@@ -17,6 +17,9 @@ class DirectorySettings(ServiceSettings):
     # Organizations untouched this long are flagged stale (ProfileStale); 0 disables the periodic sweep.
     stale_after_days: int = 365
     stale_check_interval_s: float = 6 * 3600.0
+    # PostgreSQL: a search with more matches than about this many gets its total and facet counts
+    # estimated from a random eighth of them (exactCounts false); 0 keeps every count exact.
+    search_exact_counts_up_to: int = 5000
 
 
 @lru_cache

@@ -20,6 +20,12 @@ class SearchPageOut(BaseModel):
     total: int | None = Field(
         default=None, description="How many organizations match (when facets are asked)"
     )
+    exact_counts: bool = Field(
+        default=True,
+        description="False when total and facets are estimates from a random eighth of the matches "
+        "(broad searches on PostgreSQL: above about CONSORCIA_DIRECTORY_SEARCH_EXACT_COUNTS_UP_TO matches, 5,000 "
+        "by default). The page itself is always exact.",
+    )
 
 
 class ImportIn(BaseModel):

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.directory.models import Organization
 from services.directory.organizations import search_postgres, search_sqlite
 from services.directory.organizations.search_index import is_postgres
-from services.directory.organizations.search_matches import FACETS, SearchFilters, terms_of
+from services.directory.organizations.search_matches import FACETS, FacetCounts, SearchFilters, terms_of
 from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 
 __all__ = ["FACETS", "SearchFilters", "SearchPage", "search"]
@@ -31,6 +31,7 @@ class SearchPage:
     next_cursor: str | None
     facets: dict[str, dict[str, int]]
     total: int | None
+    exact: bool = True  # False: total and facets estimated from a sample (search_postgres.facets)
 
 
 async def search(
@@ -42,7 +43,10 @@ async def search(
     limit: int = 20,
     with_facets: bool = True,
     facet_session: AsyncSession | None = None,
+    exact_facets_up_to: int | None = None,
 ) -> SearchPage:
+    """``exact_facets_up_to``: above about this many matches, PostgreSQL estimates the total and the
+    facet counts from a sample (None: always exact)."""
     filters = filters or SearchFilters()
     limit = max(1, min(limit, MAX_PAGE))
     terms = terms_of(query)
@@ -82,24 +86,28 @@ async def search(
         .join(keys, Organization.id == keys.c.id)
         .order_by(*((keys.c.score.desc(), keys.c.id) if m.ranked else (keys.c.name_key, keys.c.id)))
     )
-    facets: dict[str, dict[str, int]] = {}
-    total: int | None = None
+    counts: FacetCounts | None = None
     if with_facets and facet_session is not None:
         # Both are reads: on two connections they run side by side instead of one after the other.
         # Both finish before either error is raised, so no session is closed under a running query.
         done = await asyncio.gather(
-            session.execute(page_query), dialect.facets(facet_session, m), return_exceptions=True
+            session.execute(page_query),
+            dialect.facets(facet_session, m, exact_up_to=exact_facets_up_to),
+            return_exceptions=True,
         )
         if failed := next((d for d in done if isinstance(d, BaseException)), None):
             raise failed
-        result, (facets, total) = done
+        result, counts = done
     else:
         result = await session.execute(page_query)
         if with_facets:
-            facets, total = await dialect.facets(session, m)
+            counts = await dialect.facets(session, m, exact_up_to=exact_facets_up_to)
     rows = result.all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     items = [org for org, _ in rows]
     cursors = [encode_cursor(sc if m.ranked else org.name_key, str(org.id)) for org, sc in rows]
-    return SearchPage(items, cursors, cursors[-1] if has_more and cursors else None, facets, total)
+    next_cursor = cursors[-1] if has_more and cursors else None
+    if counts is None:
+        return SearchPage(items, cursors, next_cursor, {}, None)
+    return SearchPage(items, cursors, next_cursor, counts.values, counts.total, counts.exact)

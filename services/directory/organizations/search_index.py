@@ -8,6 +8,7 @@ SQLite: the words go to the FTS5 table ``organization_fts`` and the lists to ``o
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -15,22 +16,38 @@ from sqlalchemy import delete, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.directory.models import Organization, OrganizationTag
+from shared.reference import sectors
 
 # The search row of each live organization (migration 0007 holds a frozen copy for its backfill).
 # Lists are sorted and deduplicated, so equal lists give equal keys and facets group them together.
-_ROWS = """
+# 'bucket:N' (N = the id's first three bits, migration 0009) puts a random eighth of the rows in each of
+# eight buckets: search samples bucket 0 to estimate the facets of a broad search (search_postgres.py).
+# A row carries the lexeme of each of its sectors and of each one's family: a family filter is then one
+# lexeme, not an OR over the family's children (nine posting lists for agroindustry, ≈ 4 ms per search).
+
+
+def _families() -> str:
+    pairs = sorted((s.code, s.parent) for s in sectors().values() if s.parent)
+    assert all(_CODE.fullmatch(c) and _CODE.fullmatch(p) for c, p in pairs)  # inlined as SQL literals
+    return "(VALUES " + ", ".join(f"('{c}', '{p}')" for c, p in pairs) + ") AS family(code, parent)"
+
+
+_CODE = re.compile(r"[a-z0-9-]+")
+_ROWS = f"""
     SELECT o.id, o.name_key, o.kind, o.country, o.size_class, o.verification_status,
            array_to_string(s.codes, ' '), array_to_string(m.codes, ' '),
            to_tsvector('spanish'::regconfig, o.search_text) || to_tsvector('english'::regconfig, o.search_text)
            || array_to_tsvector(
                array_remove(ARRAY['kind:' || o.kind, 'country:' || o.country, 'size:' || o.size_class,
-                                  'verified:' || o.verification_status], NULL)
-               || ARRAY(SELECT 'sector:' || v FROM unnest(s.codes) AS v)
+                                  'verified:' || o.verification_status,
+                                  'bucket:' || (get_byte(uuid_send(o.id), 0) >> 5)], NULL)
+               || ARRAY(SELECT 'sector:' || code FROM unnest(s.codes) AS v,
+                        LATERAL (SELECT v UNION SELECT parent FROM {_families()} WHERE family.code = v) AS up(code))
                || ARRAY(SELECT 'market:' || v FROM unnest(m.codes) AS v))
     FROM organizations o
-    CROSS JOIN LATERAL (SELECT coalesce(array_agg(DISTINCT v ORDER BY v), '{}') AS codes
+    CROSS JOIN LATERAL (SELECT coalesce(array_agg(DISTINCT v ORDER BY v), '{{}}') AS codes
                         FROM json_array_elements_text(o.sectors) AS v) s
-    CROSS JOIN LATERAL (SELECT coalesce(array_agg(DISTINCT v ORDER BY v), '{}') AS codes
+    CROSS JOIN LATERAL (SELECT coalesce(array_agg(DISTINCT v ORDER BY v), '{{}}') AS codes
                         FROM json_array_elements_text(o.target_markets) AS v) m
     WHERE o.deleted_at IS NULL
 """

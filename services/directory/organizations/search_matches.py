@@ -35,6 +35,19 @@ class Matches:
     score: Any
     conds: list[Any]
     ranked: bool
+    # PostgreSQL: the tsquery every match meets, as an SQL constant (None: every row), for the
+    # dialect's hand-written facet statement.
+    tsquery_sql: str | None = None
+
+
+@dataclass
+class FacetCounts:
+    """Matches per facet value, and in all. ``exact`` is False when both were estimated from a sample
+    of the matches (a broad search on PostgreSQL, search_postgres.py)."""
+
+    values: dict[str, dict[str, int]]
+    total: int
+    exact: bool = True
 
 
 def sector_codes(codes: list[str]) -> list[str]:

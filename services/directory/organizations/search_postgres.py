@@ -14,31 +14,26 @@ import re
 from collections import defaultdict
 
 from sqlalchemy import (
+    Boolean,
     Text,
     column,
     false,
     func,
-    literal,
     literal_column,
-    select,
     table,
     text,
-    true,
-    tuple_,
-    union_all,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import String, Uuid
 
 from services.directory.organizations.search_matches import (
     FACETS,
     NO_SCORE,
+    FacetCounts,
     Matches,
     SearchFilters,
     ordered,
-    sector_codes,
 )
 
 rows = table(
@@ -69,7 +64,7 @@ def facet_query(filters: SearchFilters) -> str | None:
         ("country", [code.upper() for code in filters.country]),
         ("size", filters.size),
         ("verified", filters.verified),
-        ("sector", sector_codes(filters.sector)),
+        ("sector", filters.sector),  # a family's lexeme is on its children's rows too (search_index.py)
         ("market", filters.market),
     ):
         if values:
@@ -106,8 +101,8 @@ async def words_query(session: AsyncSession, terms: list[str]) -> str:
     return stemmed
 
 
-def _constant(tsquery: str) -> ColumnElement:
-    return literal_column("'" + tsquery.replace("'", "''") + "'::tsquery")
+def _constant(tsquery: str) -> str:
+    return "'" + tsquery.replace("'", "''") + "'::tsquery"
 
 
 def matches(filters: SearchFilters, terms: list[str], words: str | None = None) -> Matches:
@@ -117,69 +112,88 @@ def matches(filters: SearchFilters, terms: list[str], words: str | None = None) 
     # estimates it from the lexeme statistics, and one GIN scan intersects words and filters.
     wanted = facet_query(filters)
     facet_tsq = _constant(wanted) if wanted else None
-    if not terms:
-        conds = [] if facet_tsq is None else [c.search_vector.op("@@")(facet_tsq)]
-        return Matches(rows, c.id, c.name_key, NO_SCORE, conds, ranked=False)
-    if not words:
+    if terms and not words:
         # Words that are all stop words make an empty tsquery, which matches nothing on its own (ANDed
         # with filters it would match every filtered row).
-        return Matches(rows, c.id, c.name_key, NO_SCORE, [false()], ranked=True)
-    stemmed = _constant(words)
-    tsq = stemmed if facet_tsq is None else stemmed.op("&&")(facet_tsq)
-    # Ranked by the words only: facet lexemes say nothing about relevance.
-    return Matches(
-        rows,
-        c.id,
-        c.name_key,
-        func.ts_rank(c.search_vector, stemmed),
-        [c.search_vector.op("@@")(tsq)],
-        ranked=True,
-    )
-
-
-async def facets(session: AsyncSession, m: Matches) -> tuple[dict[str, dict[str, int]], int]:
-    """Counts per facet value over every match, in one statement reading each match once.
-
-    The matches are grouped three ways at once (GROUPING SETS): by the four single-valued facets
-    together, by sector string and by market string. Those groups (a few hundred) are then summed
-    per value in SQL, so about one row per facet value comes back; sector strings come back as they
-    are (the taxonomy keeps them few) and are split here, market strings (as varied as the
-    organizations themselves) are split in SQL.
-    """
-    c = rows.c
-    single = (c.kind, c.country, c.size_class, c.verification_status)
-    groups = (
-        select(
-            *single,
-            c.sector_key,
-            c.market_key,
-            func.grouping(c.sector_key, c.market_key).label("part"),
-            func.count().label("n"),
+        return Matches(
+            rows, c.id, c.name_key, NO_SCORE, [false()], ranked=True, tsquery_sql=_constant(_NOTHING)
         )
-        .where(*m.conds)
-        .group_by(func.grouping_sets(tuple_(*single), tuple_(c.sector_key), tuple_(c.market_key)))
-        .cte("groups")
-    )
-    g = groups.c
-    single_groups = g.part == SINGLE
-    parts = [
-        select(literal(facet), g[col.name], func.sum(g.n)).where(single_groups).group_by(g[col.name])
-        for facet, col in zip(("kind", "country", "size", "verified"), single, strict=True)
-    ]
-    parts.append(select(literal("sectors"), g.sector_key, g.n).where(g.part == SECTORS))
-    codes = func.unnest(func.string_to_array(g.market_key, " ")).table_valued("code").render_derived("codes")
-    parts.append(
-        select(literal("market"), codes.c.code, func.sum(g.n))
-        .select_from(groups)
-        .join(codes, true())
-        .where(g.part == MARKETS)
-        .group_by(codes.c.code)
-    )
+    if not terms:
+        tsq, score = facet_tsq, NO_SCORE
+    else:
+        stemmed = _constant(words or "")
+        tsq = stemmed if facet_tsq is None else f"({stemmed} && {facet_tsq})"
+        # Ranked by the words only: facet lexemes say nothing about relevance.
+        score = func.ts_rank(c.search_vector, literal_column(stemmed))
+    conds = [] if tsq is None else [literal_column(f"search_vector @@ {tsq}", Boolean)]
+    return Matches(rows, c.id, c.name_key, score, conds, ranked=bool(terms), tsquery_sql=tsq)
+
+
+# The matches are grouped three ways at once (GROUPING SETS): by the four single-valued facets together,
+# by sector string and by market string. Those groups (a few hundred) are then summed per value, so
+# about one row per facet value comes back; sector strings come back as they are (the taxonomy keeps
+# them few) and are split in Python, market strings (as varied as the organizations) are split in SQL.
+# Plain SQL, not an expression built per search: building and keying that one cost ~1.5 ms of CPU per
+# search, as much as counting a thousand matches.
+_GROUPS = f"""groups AS (
+  SELECT kind, country, size_class, verification_status, sector_key, market_key,
+         grouping(sector_key, market_key) AS part, count(*) AS n
+  FROM {{counted}}
+  GROUP BY GROUPING SETS ((kind, country, size_class, verification_status), (sector_key), (market_key)))
+SELECT 'kind', kind, sum(n) FROM groups WHERE part = {SINGLE} GROUP BY kind
+UNION ALL SELECT 'country', country, sum(n) FROM groups WHERE part = {SINGLE} GROUP BY country
+UNION ALL SELECT 'size', size_class, sum(n) FROM groups WHERE part = {SINGLE} GROUP BY size_class
+UNION ALL SELECT 'verified', verification_status, sum(n) FROM groups WHERE part = {SINGLE}
+  GROUP BY verification_status
+UNION ALL SELECT 'sectors', sector_key, n FROM groups WHERE part = {SECTORS}
+UNION ALL SELECT 'market', code, sum(n) FROM groups, unnest(string_to_array(market_key, ' ')) AS code
+  WHERE part = {MARKETS} GROUP BY code"""
+_COLUMNS = "kind, country, size_class, verification_status, sector_key, market_key"
+_EXACT = "WITH " + _GROUPS.replace("{counted}", "organization_search WHERE {match}")
+# A broad search is counted over its matches in sample bucket 0 (a random eighth of the organizations,
+# migration 0009) and the counts multiplied by 8: beyond a few thousand matches, counting every one
+# costs more than the page itself. The sample's matches are read first and decide: when they are more
+# than limit, the estimate stands; otherwise the matches outside the sample are read too (a one-time
+# filter) and every match is counted. A narrower search pays one more index scan for this.
+SAMPLE_FACTOR = 8
+_SAMPLE = _constant("'bucket:0'")
+_SAMPLED = (
+    f"""WITH sample AS MATERIALIZED (SELECT {_COLUMNS} FROM organization_search WHERE {{in_sample}}),
+broad AS (SELECT count(*) > {{limit}} AS yes FROM sample),
+counted AS (
+  SELECT * FROM sample
+  UNION ALL SELECT {_COLUMNS} FROM organization_search WHERE {{outside_sample}} AND NOT (SELECT yes FROM broad)),
+"""
+    + _GROUPS.replace("{counted}", "counted")
+    + "\nUNION ALL SELECT 'estimated', (SELECT yes FROM broad)::text, 0"
+)
+
+
+async def facets(session: AsyncSession, m: Matches, *, exact_up_to: int | None = None) -> FacetCounts:
+    """Counts per facet value over every match, in one statement reading each match once; with
+    ``exact_up_to``, a search with more matches than about that gets estimates from the sample."""
+    tsq = m.tsquery_sql
+    match = "TRUE" if tsq is None else f"search_vector @@ {tsq}"
+    if exact_up_to is None:
+        sql = _EXACT.format(match=match)
+    else:
+        both = (lambda sample: sample) if tsq is None else (lambda sample: f"({tsq} && {sample})")
+        sql = _SAMPLED.format(
+            in_sample=f"search_vector @@ {both(_SAMPLE)}",
+            outside_sample=f"search_vector @@ {both('!!' + _SAMPLE)}",
+            limit=int(exact_up_to) // SAMPLE_FACTOR,
+        )
+    result = await (await session.connection()).exec_driver_sql(sql)
     counts: dict[str, dict[str, int]] = {f: defaultdict(int) for f in FACETS}
-    for facet, value, n in (await session.execute(union_all(*parts))).all():
-        if facet == "sectors":
+    estimated = False
+    for facet, value, n in result.all():
+        if facet == "estimated":
+            estimated = value == "true"
+        elif facet == "sectors":
             for code in value.split():
-                counts["sector"][code] += n
+                counts["sector"][code] += int(n)
         elif value is not None:
             counts[facet][value] = int(n)
-    return ordered(counts), sum(counts["kind"].values())
+    if estimated:
+        counts = {f: {v: n * SAMPLE_FACTOR for v, n in values.items()} for f, values in counts.items()}
+    return FacetCounts(ordered(counts), sum(counts["kind"].values()), exact=not estimated)

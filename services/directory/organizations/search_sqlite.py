@@ -13,6 +13,7 @@ from services.directory.models import Organization, OrganizationTag
 from services.directory.organizations.search_matches import (
     FACETS,
     NO_SCORE,
+    FacetCounts,
     Matches,
     SearchFilters,
     ordered,
@@ -52,9 +53,10 @@ def matches(filters: SearchFilters, terms: list[str]) -> Matches:
     return Matches(source, Organization.id, Organization.name_key, -fts.c.bm25, conds, ranked=True)
 
 
-async def facets(session: AsyncSession, m: Matches) -> tuple[dict[str, dict[str, int]], int]:
+async def facets(session: AsyncSession, m: Matches, *, exact_up_to: int | None = None) -> FacetCounts:
     """Counts per facet value over every match, in one statement over the matches read once; sectors
-    and markets by unnesting the matched rows' own JSON lists (a join would hash the whole tag table)."""
+    and markets by unnesting the matched rows' own JSON lists (a join would hash the whole tag table).
+    Always exact: the embedded default holds far fewer organizations than would need estimates."""
     matched = (
         select(
             Organization.kind,
@@ -89,4 +91,4 @@ async def facets(session: AsyncSession, m: Matches) -> tuple[dict[str, dict[str,
     for facet, value, n in (await session.execute(union_all(*parts))).all():
         if value is not None:
             counts[facet][str(value)] = n
-    return ordered(counts), sum(counts["kind"].values())
+    return FacetCounts(ordered(counts), sum(counts["kind"].values()))
