@@ -157,3 +157,8 @@ class OrganizationSearchConnection:
     page_info: PageInfo
     total_count: int | None = strawberry.field(description="How many organizations match.")
     facets: list[Facet]
+    exact_counts: bool = strawberry.field(
+        default=True,
+        description="False when totalCount and the facet counts are estimates from a random eighth of "
+        "the matches: broad searches on PostgreSQL, above about 5,000 matches by default. The page is always exact.",
+    )

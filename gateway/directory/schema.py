@@ -93,7 +93,7 @@ class DirectoryQuery(KnowledgeQuery):
             "q": query,
             "limit": first,
             # Counting facets costs directory more than the page: only when the query reads them.
-            "facets": str(with_facets and selects_any(info, {"facets", "totalCount"})).lower(),
+            "facets": str(with_facets and selects_any(info, {"facets", "totalCount", "exactCounts"})).lower(),
             "kind": [k.value for k in kind or []],
             "country": country or [],
             "size": [s.value for s in size or []],
@@ -114,6 +114,7 @@ class DirectoryQuery(KnowledgeQuery):
                 end_cursor=page["cursors"][-1] if page["cursors"] else None,
             ),
             total_count=page.get("total"),
+            exact_counts=page.get("exact_counts", True),
             facets=[
                 Facet(
                     name=name,

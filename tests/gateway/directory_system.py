@@ -35,18 +35,27 @@ class CountingApp:
 
 @asynccontextmanager
 async def directory_behind_gateway(
-    tmp_path: Path, nats_url: str, redis_url: str, namespace: str, keys: Any, *, seed: bool = False
+    tmp_path: Path,
+    nats_url: str,
+    redis_url: str,
+    namespace: str,
+    keys: Any,
+    *,
+    seed: bool = False,
+    database_url: str | None = None,
+    **directory_settings: Any,
 ) -> AsyncIterator[tuple[GraphQL, CountingApp]]:
     directory = CountingApp(
         build_directory(
             DirectorySettings(
-                database_url=f"sqlite+aiosqlite:///{tmp_path / 'directory.db'}",
+                database_url=database_url or f"sqlite+aiosqlite:///{tmp_path / 'directory.db'}",
                 nats_url=nats_url,
                 redis_url=redis_url,
                 namespace=namespace,
                 jwt_public_key=keys.public,
                 outbox_poll_interval_s=0.2,
                 seed_on_start=seed,
+                **directory_settings,
             )
         )
     )

@@ -72,7 +72,7 @@ def test_the_projection_names_real_graphql_fields_and_fields_directory_can_proje
 async def test_a_search_counts_facets_only_when_the_query_reads_them_or_the_total(system):
     api, directory = system
     asked = []
-    for selection in ("edges { node { name } }", "totalCount", "facets { name }"):
+    for selection in ("edges { node { name } }", "totalCount", "facets { name }", "exactCounts"):
         directory.query_strings.clear()
         directory.requests.clear()
         await api(f'{{ searchOrganizations(query: "cacao") {{ {selection} }} }}')
@@ -80,7 +80,7 @@ async def test_a_search_counts_facets_only_when_the_query_reads_them_or_the_tota
             q for q, r in zip(directory.query_strings, directory.requests, strict=True) if "search" in r
         ]
         asked.append(parse_qs(query)["facets"])
-    assert asked == [["false"], ["true"], ["true"]]
+    assert asked == [["false"], ["true"], ["true"], ["true"]]
 
 
 def test_an_organization_from_a_row_has_every_field_that_is_not_resolved():
@@ -90,3 +90,31 @@ def test_an_organization_from_a_row_has_every_field_that_is_not_resolved():
         {"id": "7", "kind": "agency", "name": "ProColombia", "country": "CO"}
     )
     assert (organization.kind.value, organization.country_code, organization.products) == ("agency", "CO", [])
+
+
+async def test_a_broad_search_says_its_counts_are_estimates(
+    tmp_path, database_url, nats_server, redis_server, namespace, signing_keys
+):  # type: ignore[no-untyped-def]
+    async with directory_behind_gateway(
+        tmp_path,
+        nats_server.url,
+        redis_server.url,
+        namespace,
+        signing_keys,
+        database_url=database_url,
+        search_exact_counts_up_to=40,
+    ) as (api, directory):
+        rows = [
+            OrganizationIn.model_validate({"kind": "sme", "name": f"Hilandería {i:03}", "country": "PE"})
+            for i in range(240)
+        ]
+        async with directory.state.runtime.session() as session:
+            assert (await bulk.import_organizations(rows, session=session)).imported == 240
+        page = (await api('{ searchOrganizations(query: "hilanderia") { totalCount exactCounts } }'))[
+            "searchOrganizations"
+        ]
+    if database_url.startswith("postgresql"):
+        # Estimated from the matches in a random eighth of the organizations (about 30 of them).
+        assert page["exactCounts"] is False and page["totalCount"] % 8 == 0 and page["totalCount"] > 40
+    else:
+        assert page == {"totalCount": 240, "exactCounts": True}
