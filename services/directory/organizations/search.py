@@ -53,9 +53,14 @@ async def search(
     dialect = search_postgres if is_postgres(session) else search_sqlite
     if dialect is search_postgres:
         # Reads only: outside a transaction they save a BEGIN and a ROLLBACK round trip per session.
-        for each in (session, facet_session) if facet_session is not None else (session,):
-            if not each.in_transaction():
-                await each.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        # Both connections at once: each checkout is a pre-ping of three round trips.
+        await asyncio.gather(
+            *(
+                each.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+                for each in ((session, facet_session) if facet_session is not None else (session,))
+                if not each.in_transaction()
+            )
+        )
         words = await search_postgres.words_query(session, terms) if terms else None
         m = search_postgres.matches(filters, terms, words)
     else:
