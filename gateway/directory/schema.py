@@ -103,8 +103,10 @@ class DirectoryQuery(KnowledgeQuery):
         }
         if after:
             params["cursor"] = after
+        if fields := node_fields(info):  # only what the page reads (projection.py)
+            params["fields"] = fields
         page = await info.context.clients.directory.get("/organizations/search", params=params)
-        nodes = await _prime(info, page["items"])
+        nodes = await _prime(info, page["items"], whole=fields is None)
         return OrganizationSearchConnection(
             edges=[
                 OrganizationSearchEdge(cursor=c, node=n) for n, c in zip(nodes, page["cursors"], strict=True)

@@ -54,27 +54,46 @@ async def search_organizations(
     facets: bool = Query(default=True, description="Also count the matches per facet value"),
     cursor: str | None = None,
     limit: int = Query(default=20, ge=1, le=MAX_PAGE),
-) -> SearchPageOut:
+    fields: str | None = Query(
+        default=None,
+        description="Comma-separated fields of each organization to answer (id always); "
+        "whole organizations when absent or when one of them is products, figures or a timestamp",
+    ),
+) -> SearchPageOut | Response:
     filters = search.SearchFilters(
         kind=kind, country=country, size=size, sector=sector, market=market, verified=verified
     )
+    projection = Projection.parse(fields)
     runtime = request.app.state.runtime
+    asked = {
+        "query": q,
+        "filters": filters,
+        "cursor": cursor,
+        "limit": limit,
+        "with_facets": facets,
+        "columns": projection.columns if projection else None,
+    }
     if facets and runtime.engine is not None and runtime.engine.dialect.name == "postgresql":
         async with runtime.session() as facet_session:
             page = await search.search(
                 session=session,
-                query=q,
-                filters=filters,
-                cursor=cursor,
-                limit=limit,
-                with_facets=True,
                 facet_session=facet_session,
                 exact_facets_up_to=runtime.settings.search_exact_counts_up_to or None,
+                **asked,
             )
     else:
-        page = await search.search(
-            session=session, query=q, filters=filters, cursor=cursor, limit=limit, with_facets=facets
-        )
+        page = await search.search(session=session, **asked)
+    if projection is not None:
+        # Plain JSON of plain values: no response model to validate and serialize again.
+        out = {
+            "items": [projection.row(r) for r in page.items],
+            "cursors": page.cursors,
+            "next_cursor": page.next_cursor,
+            "facets": page.facets,
+            "total": page.total,
+            "exact_counts": page.exact,
+        }
+        return Response(orjson.dumps(out), media_type="application/json")
     return SearchPageOut(
         items=[organization_out(o) for o in page.items],
         cursors=page.cursors,

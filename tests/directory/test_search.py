@@ -200,3 +200,24 @@ async def test_an_organization_counts_once_in_each_of_its_sectors_and_markets(di
         "Tostadores Unidos",
         "Red Regional de Tostadores",
     }
+
+
+async def test_a_search_answers_only_the_fields_asked_for_and_pages_the_same(directory, signing_keys):
+    headers = await member(directory, signing_keys)
+    for i in range(3):
+        await register(directory, headers, name=f"Panela Orgánica {i}", country="CO")
+    whole = await _search(directory, q="panela", limit=2)
+    slim = await _search(directory, q="panela", limit=2, fields="name,region,country")
+    assert [set(o) for o in slim["items"]] == [{"id", "name", "region", "country"}] * 2
+    assert [(o["id"], o["name"]) for o in slim["items"]] == [(o["id"], o["name"]) for o in whole["items"]]
+    assert slim["items"][0]["region"] == "south_america"
+    assert {k: slim[k] for k in ("cursors", "next_cursor", "facets", "total", "exact_counts")} == {
+        k: whole[k] for k in ("cursors", "next_cursor", "facets", "total", "exact_counts")
+    }
+    rest = await _search(directory, q="panela", limit=2, fields="name", cursor=slim["next_cursor"])
+    assert [o["name"] for o in rest["items"]] == [
+        o["name"]
+        for o in (await _search(directory, q="panela", limit=2, cursor=whole["next_cursor"]))["items"]
+    ]
+    # A field that needs the whole organization gives whole organizations.
+    assert "products" in (await _search(directory, q="panela", fields="name,products"))["items"][0]

@@ -118,3 +118,31 @@ async def test_a_broad_search_says_its_counts_are_estimates(
         assert page["exactCounts"] is False and page["totalCount"] % 8 == 0 and page["totalCount"] > 40
     else:
         assert page == {"totalCount": 240, "exactCounts": True}
+
+
+async def test_a_search_page_reads_only_its_fields_from_directory_and_answers_as_with_whole_rows(system):
+    api, directory = system
+    rows = [
+        OrganizationIn.model_validate(
+            {"kind": "sme", "name": f"Cafetal {i:02}", "country": "CO", "employees": i}
+        )
+        for i in range(1, 6)
+    ]
+    async with directory.state.runtime.session() as session:
+        assert (await bulk.import_organizations(rows, session=session)).imported == 5
+    search = '{ searchOrganizations(query: "cafetal", first: 3) { edges { node { id name ...Where } } } }'
+    search += "\nfragment Where on Organization { countryCode region country { iso2 } sizeClass }"
+
+    directory.query_strings.clear()
+    directory.requests.clear()
+    page = (await api(search))["searchOrganizations"]
+    asked = [
+        parse_qs(q)
+        for q, r in zip(directory.query_strings, directory.requests, strict=True)
+        if r == "GET /organizations/search"
+    ]
+    assert [q["fields"] for q in asked] == [["country,id,kind,name,region,size_class"]]
+    whole = (await api(search.replace("id name", "id name createdAt")))["searchOrganizations"]
+    for edge in whole["edges"]:
+        del edge["node"]["createdAt"]
+    assert page == whole and len(page["edges"]) == 3

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +28,7 @@ __all__ = ["FACETS", "SearchFilters", "SearchPage", "search"]
 
 @dataclass
 class SearchPage:
-    items: list[Organization]
+    items: list[Any]  # Organizations, or rows of the columns asked for
     cursors: list[str]
     next_cursor: str | None
     facets: dict[str, dict[str, int]]
@@ -44,9 +46,11 @@ async def search(
     with_facets: bool = True,
     facet_session: AsyncSession | None = None,
     exact_facets_up_to: int | None = None,
+    columns: Sequence[Any] | None = None,
 ) -> SearchPage:
     """``exact_facets_up_to``: above about this many matches, PostgreSQL estimates the total and the
-    facet counts from a sample (None: always exact)."""
+    facet counts from a sample (None: always exact). ``columns``: only these (a Projection's), as
+    rows with attribute access instead of ORM objects."""
     filters = filters or SearchFilters()
     limit = max(1, min(limit, MAX_PAGE))
     terms = terms_of(query)
@@ -86,8 +90,9 @@ async def search(
         .subquery("ranked")
     )
     # One round trip: the page's keys and the organizations themselves.
+    wanted = (Organization,) if columns is None else (Organization.id, *columns)
     page_query = (
-        select(Organization, keys.c.score)
+        select(*wanted, keys.c.score, keys.c.name_key)
         .join(keys, Organization.id == keys.c.id)
         .order_by(*((keys.c.score.desc(), keys.c.id) if m.ranked else (keys.c.name_key, keys.c.id)))
     )
@@ -110,8 +115,13 @@ async def search(
     rows = result.all()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    items = [org for org, _ in rows]
-    cursors = [encode_cursor(sc if m.ranked else org.name_key, str(org.id)) for org, sc in rows]
+    items = [row[0] for row in rows] if columns is None else rows
+    # Each row ends with the page's keys: score, name key.
+    ids = [org.id for org in items] if columns is None else [row.id for row in rows]
+    cursors = [
+        encode_cursor(row[-2] if m.ranked else row[-1], str(ident))
+        for row, ident in zip(rows, ids, strict=True)
+    ]
     next_cursor = cursors[-1] if has_more and cursors else None
     if counts is None:
         return SearchPage(items, cursors, next_cursor, {}, None)
