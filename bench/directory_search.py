@@ -4,9 +4,12 @@
 
 The organizations are built by the same rules as registration (bulk path) and written with COPY so the
 setup stays short, their search rows (organization_search) with the use cases' own SQL; the timed part
-is ``search.search`` — full-text match, ranking, one page of 20, and the facet counts over every match
-(on a second pooled connection, as the REST route does) — one search at a time. Both figures are
-printed: with facets and without. Target: p95 ≤ 20 ms.
+is ``search.search`` — full-text match, ranking, one page of 20, and the facet counts (on a second
+pooled connection, as the REST route does) — one search at a time, after every query has been run
+twice untimed. Four figures: with facets as the REST route counts them (estimated above
+CONSORCIA_DIRECTORY_SEARCH_EXACT_COUNTS_UP_TO matches) for whole organizations, the same for the
+fields the gateway's search page asks for, with every count exact, and the page alone.
+Target: p95 ≤ 20 ms (the first figure).
 
 Populating takes a couple of minutes: ``--keep`` keeps the database (its name is printed) and
 ``--database NAME`` reuses it, so queries can be iterated on; drop it yourself afterwards.
@@ -29,8 +32,10 @@ from bench.directory_data import organization, throwaway_database
 from services.directory.config import DirectorySettings
 from services.directory.models import Country, Organization
 from services.directory.organizations import bulk, search, search_index
+from services.directory.organizations.output import Projection
 from services.directory.reference import load_countries
 from shared.db import create_session_factory, unit_of_work
+from shared.heap import settle_heap
 
 TARGET_MS = 20.0
 GIN_INDEXES = {"ix_organization_search_vector": "search_vector"}
@@ -86,7 +91,7 @@ async def populate(engine, count: int) -> None:  # type: ignore[no-untyped-def]
         await raw.execute(search_index.REBUILD)
         await raw.execute(
             "; ".join(
-                f"CREATE INDEX {name} ON organization_search USING gin ({col})"
+                f"CREATE INDEX {name} ON organization_search USING gin ({col}) WITH (gin_pending_list_limit = 256)"
                 for name, col in GIN_INDEXES.items()
             )
         )
@@ -96,13 +101,19 @@ async def populate(engine, count: int) -> None:  # type: ignore[no-untyped-def]
             await raw.execute(f"VACUUM ANALYZE {table}")
 
 
-async def measure(engine, queries: int, facets: bool, exact_up_to: int | None = None) -> list[float]:  # type: ignore[no-untyped-def]
+async def measure(  # type: ignore[no-untyped-def]
+    engine, queries: int, facets: bool, exact_up_to: int | None = None, columns=None
+) -> list[float]:
     factory = create_session_factory(engine)
     rng = random.Random(5)
+    # Every query twice first, untimed: each statement prepared on pooled connections and the pages
+    # it reads cached, as in a service that has been answering these searches a while.
+    warm = [*QUERIES, *QUERIES]
+    rng.shuffle(warm)
     timings: list[float] = []
     empty = 0
-    for i in range(queries + 20):
-        q, filters = rng.choice(QUERIES)
+    for i in range(len(warm) + queries):
+        q, filters = warm[i] if i < len(warm) else rng.choice(QUERIES)
         started = time.perf_counter()
         # As GET /organizations/search does on PostgreSQL: the facets on a second pooled connection.
         async with factory() as session, factory() as facet_session:
@@ -114,11 +125,12 @@ async def measure(engine, queries: int, facets: bool, exact_up_to: int | None = 
                 with_facets=facets,
                 facet_session=facet_session if facets else None,
                 exact_facets_up_to=exact_up_to,
+                columns=columns,
             )
-        if i >= 20:  # the first few warm the pool and the caches
+        if i >= len(warm):
             timings.append((time.perf_counter() - started) * 1000)
-        empty += not page.items
-    print(f"  ({empty} of {queries + 20} queries found nothing)")
+            empty += not page.items
+    print(f"  ({empty} of {queries} queries found nothing)")
     return timings
 
 
@@ -145,9 +157,12 @@ async def run(count: int, queries: int, database: str | None, keep: bool) -> flo
             print(
                 f"database {name} ({fate}): {count:,} organizations in {time.perf_counter() - started:.0f}s"
             )
+        settle_heap()  # as the service runtime does once started (shared/heap.py)
         # As the REST route: above about this many matches, total and facets are estimated from a sample.
         up_to = DirectorySettings().search_exact_counts_up_to or None
         with_facets = describe("search + facets", await measure(engine, queries, True, up_to))
+        gateway = Projection(["country", "kind", "name", "region", "size_class"]).columns
+        describe("  the gateway's fields", await measure(engine, queries, True, up_to, gateway))
         describe("search + exact facets", await measure(engine, queries, True))
         describe("search only    ", await measure(engine, queries, False))
         return with_facets

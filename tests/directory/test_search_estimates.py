@@ -96,6 +96,13 @@ async def test_migration_0009_writes_the_vectors_the_use_cases_write(directory, 
     assert len(before) == 3 and after == before
     assert all("'bucket:" in v for v in before.values())
     assert sum("'sector:agroindustry'" in v for v in before.values()) == 2  # a cacao row carries its family
+    async with engine.connect() as conn:
+        options = (
+            await conn.execute(
+                text("SELECT reloptions FROM pg_class WHERE relname = 'ix_organization_search_vector'")
+            )
+        ).scalar_one()
+    assert options == ["gin_pending_list_limit=256"]  # every search reads the pending entries
 
 
 def _migration(name: str):  # type: ignore[no-untyped-def]
