@@ -100,14 +100,17 @@ async def search(
     if with_facets and facet_session is not None:
         # Both are reads: on two connections they run side by side instead of one after the other.
         # Both finish before either error is raised, so no session is closed under a running query.
+        # The facets go first: their statement is sent with little Python work, so both backends are
+        # running before the page's ORM statement is built (sent the other way round, the second
+        # backend often woke on the busy core and the two shared it: 16 ms instead of 11 on 2 cores).
         done = await asyncio.gather(
-            session.execute(page_query),
             dialect.facets(facet_session, m, exact_up_to=exact_facets_up_to),
+            session.execute(page_query),
             return_exceptions=True,
         )
         if failed := next((d for d in done if isinstance(d, BaseException)), None):
             raise failed
-        result, counts = done
+        counts, result = done
     else:
         result = await session.execute(page_query)
         if with_facets:
