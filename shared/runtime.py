@@ -90,6 +90,7 @@ class ServiceRuntime:
         self._tasks: list[asyncio.Task[None]] = []
         self._jobs: list[asyncio.Task[None]] = []
         self._workers: list[tuple[Worker, asyncio.Task[None]]] = []
+        self._stopping = False
 
     def session(self):  # type: ignore[no-untyped-def]
         assert self.session_factory is not None
@@ -141,6 +142,10 @@ class ServiceRuntime:
             except Exception as exc:
                 log.warning("jetstream setup failed, retrying", extra={"error": repr(exc)})
                 await asyncio.sleep(1.0)
+        if self._stopping:
+            # stop() came while the broker was being joined and the cancellation did not reach this
+            # task (a library swallowed it): a relay started now would outlive the service.
+            return
         assert self.session_factory is not None
         self.relay = OutboxRelay(
             session_factory=self.session_factory,
@@ -191,6 +196,7 @@ class ServiceRuntime:
 
     async def stop(self) -> None:
         """Stop taking work, let in-flight handlers commit, drain NATS, close Redis, dispose the engine."""
+        self._stopping = True
         for worker, _ in self._workers:
             worker.stop()
         if self._workers:

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import shared.runtime as runtime_module
 from shared.runtime import ServiceRuntime, ServiceSpec, every
 from tests.shared.harness import ProbeSettings, metadata, outbox, processed
 
@@ -73,3 +74,28 @@ async def test_a_worker_is_asked_to_stop_and_finishes_its_unit_of_work(
     await asyncio.sleep(0.05)
     await runtime.stop()
     assert finished == ["sent"]
+
+
+async def test_a_stop_during_the_broker_join_leaves_no_relay_running(
+    tmp_path: Path, nats_server, namespace, monkeypatch
+):
+    """The join's cancellation can be swallowed by a library mid-call; the join must still give up."""
+    real = runtime_module.ensure_streams
+    joining = asyncio.Event()
+
+    async def swallows_a_cancellation(*args: Any, **kwargs: Any) -> None:
+        joining.set()
+        try:
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:
+            pass  # as a client library that catches it and carries on would
+        await real(*args, **kwargs)
+
+    monkeypatch.setattr(runtime_module, "ensure_streams", swallows_a_cancellation)
+    runtime = probe_runtime(tmp_path, nats_server, namespace)
+    await runtime.start()
+    await asyncio.wait_for(joining.wait(), 5)
+    await runtime.stop()
+    await asyncio.sleep(0.1)
+    assert runtime.relay is None
+    assert not [t for t in asyncio.all_tasks() if t.get_name() == "probe-relay" and not t.done()]
