@@ -140,6 +140,8 @@ class ServiceRuntime:
                     await consumer.start()
                 break
             except Exception as exc:
+                if self._stopping:
+                    return
                 log.warning("jetstream setup failed, retrying", extra={"error": repr(exc)})
                 await asyncio.sleep(1.0)
         if self._stopping:
