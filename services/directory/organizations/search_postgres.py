@@ -169,6 +169,11 @@ counted AS (
 )
 
 
+def _within(tsq: str | None, part: str) -> str:
+    """The matches (every row when tsq is None) that also meet part."""
+    return f"search_vector @@ {part}" if tsq is None else f"search_vector @@ ({tsq} && {part})"
+
+
 async def facets(session: AsyncSession, m: Matches, *, exact_up_to: int | None = None) -> FacetCounts:
     """Counts per facet value over every match, in one statement reading each match once; with
     ``exact_up_to``, a search with more matches than about that gets estimates from the sample."""
@@ -177,10 +182,9 @@ async def facets(session: AsyncSession, m: Matches, *, exact_up_to: int | None =
     if exact_up_to is None:
         sql = _EXACT.format(match=match)
     else:
-        both = (lambda sample: sample) if tsq is None else (lambda sample: f"({tsq} && {sample})")
         sql = _SAMPLED.format(
-            in_sample=f"search_vector @@ {both(_SAMPLE)}",
-            outside_sample=f"search_vector @@ {both('!!' + _SAMPLE)}",
+            in_sample=_within(tsq, _SAMPLE),
+            outside_sample=_within(tsq, "!!" + _SAMPLE),
             limit=int(exact_up_to) // SAMPLE_FACTOR,
         )
     result = await (await session.connection()).exec_driver_sql(sql)
