@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -24,14 +26,30 @@ def directory_settings(
 
 
 @pytest.fixture
-async def directory(
-    database_url, nats_server, redis_server, namespace, signing_keys
-) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
-    app = build_app(
-        directory_settings(
-            database_url, nats_server.url, redis_server.url, namespace, jwt_public_key=signing_keys.public
+def make_directory(database_url, nats_server, redis_server, namespace, signing_keys):  # type: ignore[no-untyped-def]
+    """Serve a directory app in process with these settings on top of the test's own (each call a
+    fresh start on the same database); the client carries the app as ``client.app``."""
+
+    @asynccontextmanager
+    async def make(**extra: Any) -> AsyncIterator[httpx.AsyncClient]:
+        app = build_app(
+            directory_settings(
+                database_url,
+                nats_server.url,
+                redis_server.url,
+                namespace,
+                jwt_public_key=signing_keys.public,
+                **extra,
+            )
         )
-    )
-    async with serve_in_process(app) as client:
-        client.app = app  # type: ignore[attr-defined]
+        async with serve_in_process(app) as client:
+            client.app = app  # type: ignore[attr-defined]
+            yield client
+
+    return make
+
+
+@pytest.fixture
+async def directory(make_directory) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    async with make_directory() as client:
         yield client

@@ -9,11 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from services.directory.main import build_app
 from shared.auth import Principal
-from tests.directory.conftest import directory_settings
 from tests.directory.profile_helpers import sme
-from tests.infra import serve_in_process
 
 
 def _in_sample(organization_id: str) -> bool:
@@ -31,17 +28,9 @@ async def _import(client, signing_keys, rows):  # type: ignore[no-untyped-def]
 
 
 async def test_a_broad_search_estimates_its_counts_from_the_sample_and_a_narrow_one_counts_exactly(
-    database_url, nats_server, redis_server, namespace, signing_keys
+    make_directory, database_url, signing_keys
 ):  # type: ignore[no-untyped-def]
-    settings = directory_settings(
-        database_url,
-        nats_server.url,
-        redis_server.url,
-        namespace,
-        jwt_public_key=signing_keys.public,
-        search_exact_counts_up_to=40,
-    )
-    async with serve_in_process(build_app(settings)) as client:
+    async with make_directory(search_exact_counts_up_to=40) as client:
         countries = ["EC", "PE", "CO"]
         rows = [
             sme(name=f"Quinua {'Real' if i < 4 else 'Andina'} {i}", country=countries[i % 3], tax_id=f"Q-{i}")

@@ -7,12 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from services.directory.main import build_app
 from services.directory.models import Document, FinancingProgramme, Organization, Participant, outbox
 from services.directory.seed.loader import load_seed
-from tests.directory.conftest import directory_settings
 from tests.directory.profile_helpers import member
-from tests.infra import serve_in_process
 
 SEED = Path(__file__).parents[2] / "services" / "directory" / "seed"
 
@@ -32,19 +29,10 @@ async def _counts(runtime) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 async def test_the_seed_loads_once_through_the_use_cases_and_a_second_load_changes_nothing(
-    database_url, nats_server, redis_server, namespace, signing_keys
+    make_directory, signing_keys
 ):
-    settings = directory_settings(
-        database_url,
-        nats_server.url,
-        redis_server.url,
-        namespace,
-        jwt_public_key=signing_keys.public,
-        seed_on_start=True,
-    )
-    app = build_app(settings)
-    async with serve_in_process(app) as client:
-        runtime = app.state.runtime
+    async with make_directory(seed_on_start=True) as client:
+        runtime = client.app.state.runtime
         first = await _counts(runtime)
         expected = {
             "organizations": len(json.loads((SEED / "organizations.json").read_text())),
@@ -98,6 +86,5 @@ async def test_the_seed_loads_once_through_the_use_cases_and_a_second_load_chang
         before_restart = await _counts(runtime)
 
     # A restart with the seed switch on loads nothing new either.
-    app = build_app(settings)
-    async with serve_in_process(app):
-        assert await _counts(app.state.runtime) == before_restart
+    async with make_directory(seed_on_start=True) as again:
+        assert await _counts(again.app.state.runtime) == before_restart
