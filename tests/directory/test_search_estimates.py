@@ -59,32 +59,33 @@ async def test_a_broad_search_estimates_its_counts_from_the_sample_and_a_narrow_
     assert narrow["total"] == 4 and narrow["facets"]["country"] == {"EC": 2, "PE": 1, "CO": 1}
 
 
-async def test_migration_0009_writes_the_vectors_the_use_cases_write(directory, signing_keys, database_url):  # type: ignore[no-untyped-def]
-    """The migration rebuilds every row from a frozen copy of the use cases' SQL: the two must agree."""
+async def test_migration_0010_writes_the_rows_the_use_cases_write(directory, signing_keys, database_url):  # type: ignore[no-untyped-def]
+    """The latest migration to rebuild every search row does it from a frozen copy of the use cases'
+    SQL: the two must agree."""
     if not database_url.startswith("postgresql"):
         return
     await _import(
         directory,
         signing_keys,
         [
-            sme(sectors=["cacao", "textiles"]),
+            sme(sectors=["cacao", "textiles"], acronym="CACTEX"),
             sme(sectors=["agroindustry"]),
             sme(sectors=[], target_markets=[]),
         ],
     )
     engine = directory.app.state.runtime.engine
-    frozen = _migration("0009_search_buckets_families")._vectors(buckets_and_families=True)
+    frozen = _migration("0010_search_name_rank").REBUILD
+    read = text("SELECT id, search_vector::text, rank_key FROM organization_search")
     async with engine.begin() as conn:
-        before = dict(
-            (await conn.execute(text("SELECT id, search_vector::text FROM organization_search"))).all()
-        )
+        before = {row.id: (row.search_vector, row.rank_key) for row in (await conn.execute(read)).all()}
         await conn.execute(text(frozen))
-        after = dict(
-            (await conn.execute(text("SELECT id, search_vector::text FROM organization_search"))).all()
-        )
+        after = {row.id: (row.search_vector, row.rank_key) for row in (await conn.execute(read)).all()}
     assert len(before) == 3 and after == before
-    assert all("'bucket:" in v for v in before.values())
-    assert sum("'sector:agroindustry'" in v for v in before.values()) == 2  # a cacao row carries its family
+    vectors = [v for v, _ in before.values()]
+    assert all("'bucket:" in v for v in vectors)
+    assert sum("'sector:agroindustry'" in v for v in vectors) == 2  # a cacao row carries its family
+    assert sum("'n:cactex'" in v for v in vectors) == 1  # the acronym is a name word
+    assert all(101 <= key <= 201 for _, key in before.values())  # pending: 101 + 100 - completeness
     async with engine.connect() as conn:
         options = (
             await conn.execute(

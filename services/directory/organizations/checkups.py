@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.directory import service
 from services.directory.models import ExportCheckup, outbox
-from services.directory.organizations import checkup, profile
+from services.directory.organizations import checkup, profile, search_index
 from services.directory.organizations.events import profile_event
 from shared.auth import Principal
 from shared.events.directory import OrganizationUpdated
@@ -38,6 +38,7 @@ async def submit_checkup(
     org.export_checkup_score = overall
     org.completeness = profile.completeness(org)
     await session.flush()
+    await search_index.reindex(session, org)  # completeness orders search results (rank_key)
     await record(session, outbox, profile_event(OrganizationUpdated, org), subject=str(org.id))
     return entry
 

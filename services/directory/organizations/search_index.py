@@ -1,9 +1,10 @@
 """The search index, kept by the use cases: ``reindex`` after every change, ``unindex`` on deletion.
 
 PostgreSQL: one narrow row per live organization in ``organization_search`` (migration 0007): the
-filter and facet values, sectors and markets as text[] and as one canonical string each, and the
-tsvector. It is written from the organizations row itself, in SQL, so it can never disagree with it.
-SQLite: the words go to the FTS5 table ``organization_fts`` and the lists to ``organization_tags``.
+filter and facet values, sectors and markets as one canonical string each, the tsvector and the rank
+key. It is written from the organizations row itself, in SQL, so it can never disagree with it.
+SQLite: the words go to the FTS5 table ``organization_fts`` (name and acronym also in a column of their
+own) and the lists to ``organization_tags``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from shared.reference import sectors
 # eight buckets: search samples bucket 0 to estimate the facets of a broad search (search_postgres.py).
 # A row carries the lexeme of each of its sectors and of each one's family: a family filter is then one
 # lexeme, not an OR over the family's children (nine posting lists for agroindustry, ≈ 4 ms per search).
+# The words of the name and acronym are there once more as 'n:<lexeme>' (migration 0010): a search
+# puts organizations whose name holds its words first, and finds them with the same GIN index.
+# rank_key orders organizations among equals (lower first): verified, then pending, then rejected, and
+# within each the more complete profile first (search_page.py).
 
 
 def _families() -> str:
@@ -37,14 +42,22 @@ _ROWS = f"""
     SELECT o.id, o.name_key, o.kind, o.country, o.size_class, o.verification_status,
            array_to_string(s.codes, ' '), array_to_string(m.codes, ' '),
            to_tsvector('spanish'::regconfig, o.search_text) || to_tsvector('english'::regconfig, o.search_text)
+           || array_to_tsvector(ARRAY(
+               SELECT 'n:' || lexeme
+               FROM unnest(to_tsvector('spanish'::regconfig, n.words) || to_tsvector('english'::regconfig, n.words))))
            || array_to_tsvector(
                array_remove(ARRAY['kind:' || o.kind, 'country:' || o.country, 'size:' || o.size_class,
                                   'verified:' || o.verification_status,
                                   'bucket:' || (get_byte(uuid_send(o.id), 0) >> 5)], NULL)
                || ARRAY(SELECT 'sector:' || code FROM unnest(s.codes) AS v,
                         LATERAL (SELECT v UNION SELECT parent FROM {_families()} WHERE family.code = v) AS up(code))
-               || ARRAY(SELECT 'market:' || v FROM unnest(m.codes) AS v))
+               || ARRAY(SELECT 'market:' || v FROM unnest(m.codes) AS v)),
+           ((CASE o.verification_status WHEN 'verified' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END) * 101
+            + 100 - least(greatest(o.completeness, 0), 100))::smallint
     FROM organizations o
+    -- The name as search_text holds it (folded), and the acronym folded the same way.
+    CROSS JOIN LATERAL (SELECT o.name_key || ' ' || lower(consorcia_unaccent(coalesce(o.acronym, '')))
+                        AS words) n
     CROSS JOIN LATERAL (SELECT coalesce(array_agg(DISTINCT v ORDER BY v), '{{}}') AS codes
                         FROM json_array_elements_text(o.sectors) AS v) s
     CROSS JOIN LATERAL (SELECT coalesce(array_agg(DISTINCT v ORDER BY v), '{{}}') AS codes
@@ -52,7 +65,8 @@ _ROWS = f"""
     WHERE o.deleted_at IS NULL
 """
 _COLUMNS = (
-    "id, name_key, kind, country, size_class, verification_status, sector_key, market_key, search_vector"
+    "id, name_key, kind, country, size_class, verification_status, sector_key, market_key, search_vector,"
+    " rank_key"
 )
 _UPSERT = (
     f"INSERT INTO organization_search ({_COLUMNS}) {_ROWS} AND o.id = ANY(:ids) "
@@ -82,6 +96,8 @@ def _as_row(org: Organization) -> dict[str, Any]:
         "sectors": org.sectors,
         "target_markets": org.target_markets,
         "search_text": org.search_text,
+        "name": org.name,
+        "acronym": org.acronym,
     }
 
 
@@ -104,8 +120,11 @@ async def index_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if tags := [t for r in rows for t in tags_of_row(r)]:
         await session.execute(insert(OrganizationTag), tags)
     await session.execute(
-        text("INSERT INTO organization_fts (organization_id, body) VALUES (:id, :body)"),
-        [{"id": r["id"].hex, "body": r["search_text"]} for r in rows],
+        text("INSERT INTO organization_fts (organization_id, name, body) VALUES (:id, :name, :body)"),
+        [
+            {"id": r["id"].hex, "name": f"{r['name']} {r.get('acronym') or ''}", "body": r["search_text"]}
+            for r in rows
+        ],
     )
 
 
