@@ -2,8 +2,10 @@
 folded text) in production; SQLite FTS5 (``remove_diacritics``, prefix matching) in the embedded default.
 
 Each dialect module says where the matches are (``Matches``) and counts their facets; this module pages
-them. The index is kept by the use cases (search_index.py). Facet filters are ORed within a facet and
-ANDed across facets; a sector family also matches its children.
+them. A word search puts the organizations whose name holds the words first, then orders by rank key
+(badge, then completeness) and id: search_page.py finds that page on PostgreSQL without reading every
+match. Without words, by folded name. The index is kept by the use cases (search_index.py). Facet
+filters are ORed within a facet and ANDed across facets; a sector family also matches its children.
 """
 
 from __future__ import annotations
@@ -18,9 +20,15 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.directory.models import Organization
-from services.directory.organizations import search_postgres, search_sqlite
+from services.directory.organizations import search_page, search_postgres, search_sqlite
 from services.directory.organizations.search_index import is_postgres
-from services.directory.organizations.search_matches import FACETS, FacetCounts, SearchFilters, terms_of
+from services.directory.organizations.search_matches import (
+    FACETS,
+    FacetCounts,
+    Matches,
+    SearchFilters,
+    terms_of,
+)
 from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 
 __all__ = ["FACETS", "SearchFilters", "SearchPage", "search"]
@@ -69,26 +77,12 @@ async def search(
         m = search_postgres.matches(filters, terms, words)
     else:
         m = search_sqlite.matches(filters, terms)
-    conds = list(m.conds)  # facets count every match, not just what follows the cursor
     after = decode_cursor(cursor)
-    if m.ranked:
-        order = (m.score.desc(), m.id)
-        if after is not None:
-            s, last = float(after[0]), uuid.UUID(after[1])
-            conds.append(or_(m.score < s, and_(m.score == s, m.id > last)))
+    if m.ranked and m.name_tsquery_sql is not None:
+        ranked_after = None if after is None else (float(after[0]), uuid.UUID(after[1]))
+        keys = search_page.keys(m, ranked_after, limit + 1)
     else:
-        order = (m.name_key, m.id)
-        if after is not None:
-            key, last = after[0], uuid.UUID(after[1])
-            conds.append(or_(m.name_key > key, and_(m.name_key == key, m.id > last)))
-    keys = (
-        select(m.id.label("id"), m.score.label("score"), m.name_key.label("name_key"))
-        .select_from(m.source)
-        .where(*conds)
-        .order_by(*order)
-        .limit(limit + 1)
-        .subquery("ranked")
-    )
+        keys = _keys(m, after, limit + 1)
     # One round trip: the page's keys and the organizations themselves.
     wanted = (Organization,) if columns is None else (Organization.id, *columns)
     page_query = (
@@ -129,3 +123,27 @@ async def search(
     if counts is None:
         return SearchPage(items, cursors, next_cursor, {}, None)
     return SearchPage(items, cursors, next_cursor, counts.values, counts.total, counts.exact)
+
+
+def _keys(m: Matches, after: list[Any] | None, limit: int) -> Any:
+    """The page's (id, score, name_key) in order, by the matches' own score or name: SQLite, and
+    PostgreSQL without words (search_page.py pages PostgreSQL's word searches)."""
+    conds = list(m.conds)
+    if m.ranked:
+        order = (m.score.desc(), m.id)
+        if after is not None:
+            s, last = float(after[0]), uuid.UUID(after[1])
+            conds.append(or_(m.score < s, and_(m.score == s, m.id > last)))
+    else:
+        order = (m.name_key, m.id)
+        if after is not None:
+            key, last = after[0], uuid.UUID(after[1])
+            conds.append(or_(m.name_key > key, and_(m.name_key == key, m.id > last)))
+    return (
+        select(m.id.label("id"), m.score.label("score"), m.name_key.label("name_key"))
+        .select_from(m.source)
+        .where(*conds)
+        .order_by(*order)
+        .limit(limit)
+        .subquery("ranked")
+    )

@@ -36,8 +36,9 @@ class Matches:
     conds: list[Any]
     ranked: bool
     # PostgreSQL: the tsquery every match meets, as an SQL constant (None: every row), for the
-    # dialect's hand-written facet statement.
+    # dialect's hand-written statements; and the one the matches whose name holds the words meet.
     tsquery_sql: str | None = None
+    name_tsquery_sql: str | None = None
 
 
 @dataclass
@@ -68,3 +69,6 @@ def ordered(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
 
 
 NO_SCORE = literal(0.0)
+# A word search's order: matches whose name holds the words, then the rest; within each by rank key
+# (search_index.py). The score a cursor carries is NAMED × named − rank_key (rank_key stays below 303).
+NAMED = 1000.0

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Text,
     column,
     false,
-    func,
     literal_column,
     table,
     text,
@@ -27,6 +26,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import String, Uuid
 
+from services.directory.organizations import search_page
 from services.directory.organizations.search_matches import (
     FACETS,
     NO_SCORE,
@@ -119,14 +119,20 @@ def matches(filters: SearchFilters, terms: list[str], words: str | None = None) 
             rows, c.id, c.name_key, NO_SCORE, [false()], ranked=True, tsquery_sql=_constant(_NOTHING)
         )
     if not terms:
-        tsq, score = facet_tsq, NO_SCORE
-    else:
-        stemmed = _constant(words or "")
-        tsq = stemmed if facet_tsq is None else f"({stemmed} && {facet_tsq})"
-        # Ranked by the words only: facet lexemes say nothing about relevance.
-        score = func.ts_rank(c.search_vector, literal_column(stemmed))
-    conds = [] if tsq is None else [literal_column(f"search_vector @@ {tsq}", Boolean)]
-    return Matches(rows, c.id, c.name_key, score, conds, ranked=bool(terms), tsquery_sql=tsq)
+        tsq = facet_tsq
+        conds = [] if tsq is None else [literal_column(f"search_vector @@ {tsq}", Boolean)]
+        return Matches(rows, c.id, c.name_key, NO_SCORE, conds, ranked=False, tsquery_sql=tsq)
+    # Ordered by search_page.py (name matches first, then rank_key), not scored here.
+    stemmed, named = _constant(words or ""), _constant(search_page.name_words(words or ""))
+    tsq, name_tsq = (
+        (stemmed, named)
+        if facet_tsq is None
+        else (f"({stemmed} && {facet_tsq})", f"({named} && {facet_tsq})")
+    )
+    conds = [literal_column(f"search_vector @@ {tsq}", Boolean)]
+    return Matches(
+        rows, c.id, c.name_key, NO_SCORE, conds, ranked=True, tsquery_sql=tsq, name_tsquery_sql=name_tsq
+    )
 
 
 # The matches are grouped three ways at once (GROUPING SETS): by the four single-valued facets together,

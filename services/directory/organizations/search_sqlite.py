@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float, String, column, func, literal, select, text, type_coerce, union_all
+from sqlalchemy import Integer, String, case, column, func, literal, select, text, type_coerce, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Uuid
 
 from services.directory.models import Organization, OrganizationTag
 from services.directory.organizations.search_matches import (
     FACETS,
+    NAMED,
     NO_SCORE,
     FacetCounts,
     Matches,
@@ -39,18 +40,31 @@ def matches(filters: SearchFilters, terms: list[str]) -> Matches:
             conds.append(Organization.id.in_(tagged))
     if not terms:
         return Matches(Organization, Organization.id, Organization.name_key, NO_SCORE, conds, ranked=False)
-    match = " ".join(f'"{t}"*' for t in terms)
+    words = " ".join(f'"{t}"*' for t in terms)
     fts = (
         text(
-            "SELECT organization_id, bm25(organization_fts) AS bm25 FROM organization_fts "
-            "WHERE organization_fts MATCH :match"
+            "SELECT organization_id, organization_id IN ("
+            "SELECT organization_id FROM organization_fts WHERE organization_fts MATCH :named) AS named "
+            "FROM organization_fts WHERE organization_fts MATCH :words"
         )
-        .bindparams(match=match)
-        .columns(column("organization_id", String), column("bm25", Float))
+        .bindparams(words=words, named=f"name : ({words})")
+        .columns(column("organization_id", String), column("named", Integer))
         .subquery("fts")
     )
     source = Organization.__table__.join(fts, Organization.id == type_coerce(fts.c.organization_id, Uuid))
-    return Matches(source, Organization.id, Organization.name_key, -fts.c.bm25, conds, ranked=True)
+    # The order PostgreSQL's search_page.py gives: name matches first, then the rank key, then id.
+    score = fts.c.named * NAMED - rank_key()
+    return Matches(source, Organization.id, Organization.name_key, score, conds, ranked=True)
+
+
+def rank_key() -> Any:
+    """search_index.py's rank_key: verified, pending, rejected; the more complete profile first."""
+    badge = case(
+        (Organization.verification_status == "verified", 0),
+        (Organization.verification_status == "pending", 1),
+        else_=2,
+    )
+    return badge * 101 + 100 - Organization.completeness
 
 
 async def facets(session: AsyncSession, m: Matches, *, exact_up_to: int | None = None) -> FacetCounts:
