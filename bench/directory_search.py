@@ -4,7 +4,7 @@
 
 The organizations are built by the same rules as registration (bulk path) and written with COPY so the
 setup stays short, their search rows (organization_search) with the use cases' own SQL; the timed part
-is ``search.search`` — full-text match, ranking, one page of 20, and the facet counts (on a second
+is ``search.search`` — full-text match, one page of 20 in search's order, and the facet counts (on a second
 pooled connection, as the REST route does) — one search at a time, after every query has been run
 twice untimed. Four figures: with facets as the REST route counts them (estimated above
 CONSORCIA_DIRECTORY_SEARCH_EXACT_COUNTS_UP_TO matches) for whole organizations, the same for the

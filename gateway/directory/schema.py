@@ -73,7 +73,9 @@ class DirectoryQuery(KnowledgeQuery):
 
     @strawberry.field(
         description="Full-text search, accent- and case-insensitive in Spanish and English, with facets. "
-        "Values of one filter are ORed, different filters ANDed; a sector family matches its children."
+        "Values of one filter are ORed, different filters ANDed; a sector family matches its children. "
+        "With words, organizations whose name or acronym holds them come first, then verified before "
+        "pending, more complete profiles first; without words, by name."
     )
     async def search_organizations(
         self,
