@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from shared.pagination import encode_cursor
 from tests.directory.people_helpers import bearer, promote, sign_up
 from tests.directory.profile_helpers import member, register
 
@@ -134,8 +137,16 @@ async def test_edits_and_deletions_reach_the_index(directory, signing_keys):
 
 
 async def test_a_cursor_that_was_not_issued_is_a_validation_error(directory):
-    response = await directory.get("/organizations/search", params={"q": "x", "cursor": "%%%"})
-    assert response.status_code == 422 and response.json()["error"]["code"] == "validation_error"
+    some_id = str(uuid.uuid4())
+    # Ranked by words: a finite score and an id; by name: a string and an id.
+    for q, forged in (
+        ("x", ["%%%", encode_cursor("NaN", some_id), encode_cursor("high", some_id), encode_cursor(1.0)]),
+        ("", ["%%%", encode_cursor({"a": 1}, some_id), encode_cursor("a", "not-an-id"), encode_cursor("x")]),
+    ):
+        for cursor in forged:
+            response = await directory.get("/organizations/search", params={"q": q, "cursor": cursor})
+            assert response.status_code == 422, (cursor, response.text)
+            assert response.json()["error"]["code"] == "validation_error"
 
 
 async def test_a_verification_decision_is_at_once_a_search_filter_and_facet(directory, signing_keys):

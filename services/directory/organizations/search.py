@@ -11,6 +11,7 @@ filters are ORed within a facet and ANDed across facets; a sector family also ma
 from __future__ import annotations
 
 import asyncio
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from services.directory.organizations.search_matches import (
     SearchFilters,
     terms_of,
 )
+from shared.errors import DomainError
 from shared.pagination import MAX_PAGE, decode_cursor, encode_cursor
 
 __all__ = ["FACETS", "SearchFilters", "SearchPage", "search"]
@@ -77,12 +79,12 @@ async def search(
         m = search_postgres.matches(filters, terms, words)
     else:
         m = search_sqlite.matches(filters, terms)
-    after = decode_cursor(cursor)
-    if m.ranked and m.name_tsquery_sql is not None:
-        ranked_after = None if after is None else (float(after[0]), uuid.UUID(after[1]))
-        keys = search_page.keys(m, ranked_after, limit + 1)
-    else:
-        keys = _keys(m, after, limit + 1)
+    after = _after(cursor, ranked=m.ranked)
+    keys = (
+        search_page.keys(m, after, limit + 1)
+        if m.ranked and m.name_tsquery_sql is not None
+        else _keys(m, after, limit + 1)
+    )
     # One round trip: the page's keys and the organizations themselves.
     wanted = (Organization,) if columns is None else (Organization.id, *columns)
     page_query = (
@@ -125,19 +127,40 @@ async def search(
     return SearchPage(items, cursors, next_cursor, counts.values, counts.total, counts.exact)
 
 
-def _keys(m: Matches, after: list[Any] | None, limit: int) -> Any:
+def _after(cursor: str | None, *, ranked: bool) -> tuple[Any, uuid.UUID] | None:
+    """The cursor's (score, id) when ranked, (name key, id) otherwise."""
+    values = decode_cursor(cursor)
+    if values is None:
+        return None
+    try:
+        key, last = values
+        if ranked:
+            score = float(key)
+            if not math.isfinite(score):
+                raise ValueError
+            return score, uuid.UUID(last)
+        if not isinstance(key, str):
+            raise ValueError
+        return key, uuid.UUID(last)
+    except (TypeError, ValueError, AttributeError):
+        raise DomainError(
+            "validation_error", "the cursor is not one this API issued", details={"cursor": cursor}
+        ) from None
+
+
+def _keys(m: Matches, after: tuple[Any, uuid.UUID] | None, limit: int) -> Any:
     """The page's (id, score, name_key) in order, by the matches' own score or name: SQLite, and
     PostgreSQL without words (search_page.py pages PostgreSQL's word searches)."""
     conds = list(m.conds)
     if m.ranked:
         order = (m.score.desc(), m.id)
         if after is not None:
-            s, last = float(after[0]), uuid.UUID(after[1])
+            s, last = after
             conds.append(or_(m.score < s, and_(m.score == s, m.id > last)))
     else:
         order = (m.name_key, m.id)
         if after is not None:
-            key, last = after[0], uuid.UUID(after[1])
+            key, last = after
             conds.append(or_(m.name_key > key, and_(m.name_key == key, m.id > last)))
     return (
         select(m.id.label("id"), m.score.label("score"), m.name_key.label("name_key"))

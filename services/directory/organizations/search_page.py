@@ -77,7 +77,7 @@ def keys(
     if after is not None:
         # Inlined: an int and a parsed UUID, like the tsquery constants the statement already holds.
         key = round(NAMED - after[0] if in_named else -after[0])
-        cursor = f"(rank_key, id) > ({key}, '{uuid.UUID(str(after[1]))}'::uuid)"
+        cursor = f"(rank_key, id) > ({key}, '{after[1]}'::uuid)"
         named_after, rest_after = (cursor, "") if in_named else ("", cursor)
     ctes = []
     if in_named:
