@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from services.directory.organizations import search_page
+from services.directory.organizations import checkup, search_page
 from shared.auth import Principal
 from shared.text import fold
 from tests.directory import profile_helpers
@@ -102,3 +102,28 @@ async def test_a_verified_organization_comes_before_more_complete_pending_ones(d
 
     after = [o["id"] for o in await _walk(directory, word, limit=10)]
     assert after[0] == sparse["id"] and sorted(after[1:]) == sorted(o["id"] for o in full)
+
+
+async def test_a_check_up_and_a_new_name_move_an_organization_up_at_once(directory, signing_keys):
+    headers = await profile_helpers.member(directory, signing_keys)
+    word = f"qx{uuid.uuid4().hex[:6]}"
+    first, second = [
+        await profile_helpers.register(directory, headers, name=f"Frutas {i}", description=f"Frutas {word}")
+        for i in range(2)
+    ]
+    ids = sorted([first["id"], second["id"]], key=uuid.UUID)  # equal profiles: by id
+    assert [o["id"] for o in await _walk(directory, word, limit=5)] == ids
+    behind = ids[1]
+
+    answers = {q.id: "3" for q in checkup.QUESTIONS}
+    submitted = await directory.post(
+        f"/organizations/{behind}/checkups", json={"answers": answers}, headers=headers
+    )
+    assert submitted.status_code == 201, submitted.text
+    assert [o["id"] for o in await _walk(directory, word, limit=5)] == [behind, ids[0]]  # more complete
+
+    renamed = await directory.patch(
+        f"/organizations/{ids[0]}", json={"name": f"Frutas {word}"}, headers=headers
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert [o["id"] for o in await _walk(directory, word, limit=5)] == [ids[0], behind]  # its name holds it
