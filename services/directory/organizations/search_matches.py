@@ -26,8 +26,9 @@ class SearchFilters:
 
 @dataclass
 class Matches:
-    """Where one dialect finds the matches: a FROM clause, its id and name-key columns, the relevance
-    score (higher is better; a constant without words) and the conditions every match meets."""
+    """Where one dialect finds the matches: a FROM clause, its id and name-key columns, the score a
+    word search orders by (higher first; a constant without words, and on PostgreSQL, whose word
+    searches search_page.py orders) and the conditions every match meets."""
 
     source: Any
     id: Any

@@ -9,8 +9,9 @@ Each of the two parts is found one of two ways, both in the one statement:
 - a probe walks the (rank_key, id) btree from the cursor and tests each row against the tsquery,
   stopping at the page's size: when the matches are many it meets them at once ('ISO 9001': 21 matches
   among the first ≈ 170 rows, under 1 ms where ranking its 12,448 matches took ≈ 17 ms);
-- when the probe's rows held fewer matches than a page, the matches are few, and the GIN index finds
-  them all to be sorted. The probe's rows are bounded, so a rare word pays at most that many reads.
+- when the probe's rows held fewer matches than a page, the matches are few (or sit low in the
+  order), and the GIN index finds them all to be sorted: ≈ 1 µs per match, as every search paid
+  before. The probe's rows are bounded, so a rare word pays at most that many reads for it.
 
 A part that is not needed is never run: its branch sits behind a one-time filter on the counts before
 it. ``OFFSET 0`` keeps each all-matches branch from being planned as an ordered index scan, which the
