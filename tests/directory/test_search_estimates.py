@@ -59,9 +59,11 @@ async def test_a_broad_search_estimates_its_counts_from_the_sample_and_a_narrow_
     assert narrow["total"] == 4 and narrow["facets"]["country"] == {"EC": 2, "PE": 1, "CO": 1}
 
 
-async def test_migration_0010_writes_the_rows_the_use_cases_write(directory, signing_keys, database_url):  # type: ignore[no-untyped-def]
-    """The latest migration to rebuild every search row does it from a frozen copy of the use cases'
-    SQL: the two must agree."""
+async def test_migrations_0009_and_0010_write_the_rows_the_use_cases_write(
+    directory, signing_keys, database_url
+):  # type: ignore[no-untyped-def]
+    """An upgraded database's search rows come from the migrations' frozen copies of the use cases'
+    SQL (0009 rebuilds the vectors, 0010 adds name words and the rank key): they must agree."""
     if not database_url.startswith("postgresql"):
         return
     await _import(
@@ -74,11 +76,14 @@ async def test_migration_0010_writes_the_rows_the_use_cases_write(directory, sig
         ],
     )
     engine = directory.app.state.runtime.engine
-    frozen = _migration("0010_search_name_rank").REBUILD
     read = text("SELECT id, search_vector::text, rank_key FROM organization_search")
     async with engine.begin() as conn:
         before = {row.id: (row.search_vector, row.rank_key) for row in (await conn.execute(read)).all()}
-        await conn.execute(text(frozen))
+        await conn.execute(text("UPDATE organization_search SET rank_key = 0"))
+        await conn.execute(
+            text(_migration("0009_search_buckets_families")._vectors(buckets_and_families=True))
+        )
+        await conn.execute(text(_migration("0010_search_name_rank").REBUILD))
         after = {row.id: (row.search_vector, row.rank_key) for row in (await conn.execute(read)).all()}
     assert len(before) == 3 and after == before
     vectors = [v for v, _ in before.values()]

@@ -14,8 +14,8 @@ text the score mostly tied (all 12,448 the same). Search now orders its matches 
 3. the id.
 
 With a btree on (rank_key, id), the first page of a broad search is the first matches met walking
-that index, and only they are read (search_page.py). Each row is rebuilt from its organizations row (a
-frozen copy of the use cases' SQL: migrations never import the app).
+that index, and only they are read (search_page.py). Each row gains its name words and rank key from
+its organizations row (a frozen copy of the use cases' SQL: migrations never import the app).
 
 SQLite: the FTS5 table gains a ``name`` column (name and acronym), which a column filter searches.
 """
@@ -29,50 +29,20 @@ down_revision: str | None = "0009_search_buckets_families"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_FAMILIES = """(VALUES
-    ('aeronautical-services', 'services'), ('agroforestry-wood', 'forestry-wood'),
-    ('apparel-fashion', 'textiles-apparel'), ('autoparts', 'manufacturing'),
-    ('biotechnology', 'technology'), ('cacao', 'agroindustry'), ('cereals-quinoa', 'agroindustry'),
-    ('chemicals-pharma', 'chemicals-life-sciences'), ('coffee', 'agroindustry'),
-    ('cosmetics', 'chemicals-life-sciences'), ('creative-industries', 'handicrafts-creative'),
-    ('fisheries-aquaculture', 'agroindustry'), ('floriculture', 'agroindustry'),
-    ('food-beverages', 'agroindustry'), ('fruit-vegetables', 'agroindustry'),
-    ('furniture-decoration', 'forestry-wood'), ('gifts', 'handicrafts-creative'),
-    ('handicrafts', 'handicrafts-creative'), ('health-beauty', 'chemicals-life-sciences'),
-    ('honey', 'agroindustry'), ('leather-footwear', 'textiles-apparel'),
-    ('logistics-services', 'services'), ('medical-tourism', 'services'),
-    ('metal-mechanics', 'manufacturing'), ('paper', 'forestry-wood'),
-    ('phytopharmaceuticals', 'chemicals-life-sciences'), ('plastics', 'manufacturing'),
-    ('renewable-energy', 'energy'), ('software-ict', 'technology'), ('textiles', 'textiles-apparel'),
-    ('tourism', 'services')
-) AS family(code, parent)"""
-
-# Frozen copy of services/directory/organizations/search_index.py's row: vector and rank key.
+# The name words as services/directory/organizations/search_index.py writes them (a frozen copy), added
+# to each row's vector (any earlier ones dropped first), and the rank key.
+_NAME_WORDS = "ARRAY(SELECT lexeme FROM unnest(r.search_vector) WHERE lexeme LIKE 'n:%')"
 REBUILD = f"""
-    UPDATE organization_search AS r SET search_vector = n.vector, rank_key = n.rank_key FROM (
-    SELECT o.id,
-           to_tsvector('spanish'::regconfig, o.search_text) || to_tsvector('english'::regconfig, o.search_text)
-           || array_to_tsvector(ARRAY(
-               SELECT 'n:' || lexeme
-               FROM unnest(to_tsvector('spanish'::regconfig, n.words) || to_tsvector('english'::regconfig, n.words))))
-           || array_to_tsvector(
-               array_remove(ARRAY['kind:' || o.kind, 'country:' || o.country, 'size:' || o.size_class,
-                                  'verified:' || o.verification_status,
-                                  'bucket:' || (get_byte(uuid_send(o.id), 0) >> 5)], NULL)
-               || ARRAY(SELECT 'sector:' || code FROM unnest(s.codes) AS v,
-                        LATERAL (SELECT v UNION SELECT parent FROM {_FAMILIES} WHERE family.code = v) AS up(code))
-               || ARRAY(SELECT 'market:' || v FROM unnest(m.codes) AS v)) AS vector,
-           ((CASE o.verification_status WHEN 'verified' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END) * 101
-            + 100 - least(greatest(o.completeness, 0), 100))::smallint AS rank_key
+    UPDATE organization_search AS r
+    SET search_vector = ts_delete(r.search_vector, {_NAME_WORDS}) || array_to_tsvector(ARRAY(
+            SELECT 'n:' || lexeme
+            FROM unnest(to_tsvector('spanish'::regconfig, n.words) || to_tsvector('english'::regconfig, n.words)))),
+        rank_key = ((CASE o.verification_status WHEN 'verified' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END) * 101
+                    + 100 - least(greatest(o.completeness, 0), 100))::smallint
     FROM organizations o
     CROSS JOIN LATERAL (SELECT o.name_key || ' ' || lower(consorcia_unaccent(coalesce(o.acronym, '')))
                         AS words) n
-    CROSS JOIN LATERAL (SELECT coalesce(array_agg(DISTINCT v ORDER BY v), '{{}}') AS codes
-                        FROM json_array_elements_text(o.sectors) AS v) s
-    CROSS JOIN LATERAL (SELECT coalesce(array_agg(DISTINCT v ORDER BY v), '{{}}') AS codes
-                        FROM json_array_elements_text(o.target_markets) AS v) m
-    WHERE o.deleted_at IS NULL) AS n
-    WHERE r.id = n.id
+    WHERE r.id = o.id
 """
 _FTS = "tokenize = 'unicode61 remove_diacritics 2'"
 
@@ -99,8 +69,7 @@ def downgrade() -> None:
         op.execute("DROP INDEX IF EXISTS ix_organization_search_rank")
         op.execute("ALTER TABLE organization_search DROP COLUMN rank_key")
         op.execute(
-            "UPDATE organization_search SET search_vector = ts_delete(search_vector, "
-            "ARRAY(SELECT lexeme FROM unnest(search_vector) WHERE lexeme LIKE 'n:%'))"
+            f"UPDATE organization_search AS r SET search_vector = ts_delete(r.search_vector, {_NAME_WORDS})"
         )
         return
     op.execute("DROP TABLE organization_fts")
