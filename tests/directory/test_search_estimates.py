@@ -83,7 +83,8 @@ async def test_migrations_0009_and_0010_write_the_rows_the_use_cases_write(
         await conn.execute(
             text(_migration("0009_search_buckets_families")._vectors(buckets_and_families=True))
         )
-        await conn.execute(text(_migration("0010_search_name_rank").REBUILD))
+        for statement in _migration("0010_search_name_rank").rebuild():
+            await conn.execute(text(statement))
         after = {row.id: (row.search_vector, row.rank_key) for row in (await conn.execute(read)).all()}
     assert len(before) == 3 and after == before
     vectors = [v for v, _ in before.values()]
