@@ -59,18 +59,8 @@ def _part(name: str, tsq: str, after: str, limit: int, probe_rows: int, gate: st
    ORDER BY rank_key, id LIMIT {limit}))"""
 
 
-def keys(
-    m: Matches,
-    after: tuple[float, uuid.UUID] | None,
-    limit: int,
-    *,
-    probe_rows: int | None = None,
-    named_probe_rows: int | None = None,
-) -> Subquery:
-    """The page's (id, score, name_key) after the cursor ``after`` (score, id), at most ``limit``.
-    The probes read at most PROBE_ROWS and NAMED_PROBE_ROWS rows unless told otherwise."""
-    probe_rows = probe_rows or PROBE_ROWS
-    named_probe_rows = named_probe_rows or NAMED_PROBE_ROWS
+def keys(m: Matches, after: tuple[float, uuid.UUID] | None, limit: int) -> Subquery:
+    """The page's (id, score, name_key) after the cursor ``after`` (score, id), at most ``limit``."""
     assert m.tsquery_sql is not None and m.name_tsquery_sql is not None
     named_tsq, rest_tsq = m.name_tsquery_sql, f"({m.tsquery_sql} && !!{m.name_tsquery_sql})"
     named_after = rest_after = ""
@@ -82,11 +72,11 @@ def keys(
         named_after, rest_after = (cursor, "") if in_named else ("", cursor)
     ctes = []
     if in_named:
-        ctes.append(_part("named", named_tsq, named_after, limit, named_probe_rows, "TRUE"))
+        ctes.append(_part("named", named_tsq, named_after, limit, NAMED_PROBE_ROWS, "TRUE"))
         room = f"(SELECT count(*) FROM named) < {limit}"
     else:
         room = "TRUE"
-    ctes.append(_part("rest", rest_tsq, rest_after, limit, probe_rows, room))
+    ctes.append(_part("rest", rest_tsq, rest_after, limit, PROBE_ROWS, room))
     both = (
         f"SELECT id, {NAMED} - rank_key AS score FROM named UNION ALL " if in_named else ""
     ) + "SELECT id, -rank_key AS score FROM rest"
